@@ -1,0 +1,28 @@
+# briefing — the README's commands. `make help` lists them.
+.DEFAULT_GOAL := help
+VENV := .venv/bin
+MEETING ?= params/sample-annual-2025.yaml
+
+help:  ## List the commands
+	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+setup:  ## Install system packages and the .venv (what rendering needs)
+	scripts/setup.sh
+
+sample: setup  ## Install, then render the sample meeting (every region, HTML + PDF) into outputs/
+	$(VENV)/briefing render $(MEETING)
+
+render: setup  ## Render a meeting: make render MEETING=params/<meeting>.yaml
+	$(VENV)/briefing render $(MEETING)
+
+test:  ## Install what the tests need, then run the whole test suite (slow end-to-end tests included)
+	scripts/setup.sh --test
+	$(VENV)/python -m pytest
+
+test-fast: ## Run the tests without the slow end-to-end ones
+	$(VENV)/python -m pytest -m "not slow"
+
+notebooks:  ## Regenerate the .ipynb files from their paired .py (jupytext) files
+	$(VENV)/jupytext --sync notebooks/*.py
+
+.PHONY: help setup sample render test test-fast notebooks

@@ -1,0 +1,27 @@
+"""briefing — 工会会议简报材料工作簿: yearly union figures in, one briefing pack per region out.
+
+Notebooks import from here only. Stages, one module each, data flowing one way:
+config → catalog → load → validate → compute → charts / narrate → pack → render → batch → cli.
+"""
+
+from .catalog import load_catalog
+from .charts import chart_completion, chart_peers, chart_trend, chart_yoy
+from .compute import compute_metrics, compute_series, values_at
+from .errors import BriefingError, DataError, ParameterError, RenderError, ValidationError
+from .formatting import format_amount, format_number, format_percent, format_points, round_half_up
+from .load import Dataset, load_dataset
+from .pack import (Pack, open_pack, show_cover, show_data_note, show_headlines, show_narrative,
+                   show_next_targets, show_problems, show_table)
+from .params import PackParams, load_meeting, read_parameters
+from .validate import check_dataset
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "BriefingError", "DataError", "Dataset", "Pack", "PackParams", "ParameterError", "RenderError",
+    "ValidationError", "chart_completion", "chart_peers", "chart_trend", "chart_yoy", "check_dataset",
+    "compute_metrics", "compute_series", "format_amount", "format_number", "format_percent",
+    "format_points", "load_catalog", "load_dataset", "load_meeting", "open_pack", "read_parameters",
+    "round_half_up", "show_cover", "show_data_note", "show_headlines", "show_narrative",
+    "show_next_targets", "show_problems", "show_table", "values_at", "__version__",
+]

@@ -1,0 +1,210 @@
+"""Render every region of a meeting: in parallel, one failure never stopping the rest, with a manifest and an index page.
+
+A region is re-rendered only when something that affects its pack changed (data,
+catalogue, targets, meeting parameters, notebook, library version), judged by
+content fingerprint, never by timestamps.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import dataclasses
+import hashlib
+import json
+import multiprocessing
+import os
+import sys
+import time
+from html import escape
+from pathlib import Path
+
+import pandas as pd
+
+from . import __version__, config
+from .compute import compute_metrics
+from .formatting import format_percent
+from .load import load_dataset
+from .params import Meeting, load_meeting
+from .render import PackResult, render_pack, safe_name, write_atomic
+from .validate import check_dataset, raise_on_errors
+
+FINGERPRINT_FILE = ".inputs.sha256"
+
+
+@dataclasses.dataclass
+class BatchResult:
+    meeting: Meeting
+    out_dir: Path
+    packs: list[PackResult]
+    seconds: float
+
+    @property
+    def failed(self) -> list[PackResult]:
+        return [p for p in self.packs if p.status == "failed"]
+
+
+def _inputs_fingerprint(meeting: Meeting, region: str, data_fingerprint: str) -> str:
+    h = hashlib.sha256()
+    h.update(json.dumps(dataclasses.asdict(meeting.params_for(region)), ensure_ascii=False, sort_keys=True).encode())
+    h.update(json.dumps(list(meeting.formats)).encode())
+    h.update(data_fingerprint.encode())
+    h.update(config.resolve(meeting.notebook).read_bytes())
+    h.update(__version__.encode())
+    for path in sorted(config.PACKAGE_DIR.rglob("*")):
+        if path.is_file() and path.suffix in (".py", ".j2", ".css", ".json"):
+            h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def _up_to_date(folder: Path, fingerprint: str, formats) -> bool:
+    marker = folder / FINGERPRINT_FILE
+    names = [config.PACK_NOTEBOOK] + [{"html": config.PACK_HTML, "pdf": config.PACK_PDF}[f] for f in formats]
+    return (marker.is_file() and marker.read_text().strip() == fingerprint
+            and all((folder / n).is_file() for n in names))
+
+
+def _render_one(notebook: str, params, folder: str, formats, fingerprint: str) -> PackResult:
+    """Worker entry point: never raises; a failure becomes a failed PackResult."""
+    out = Path(folder)
+    try:
+        result = render_pack(notebook, params, out, formats)
+    except Exception as exc:  # noqa: BLE001 - one region's failure must not stop the batch
+        return PackResult(region=params.region, folder=config.display_path(out), status="failed",
+                          error=f"{type(exc).__name__}: {exc}")
+    if result.status == "ok":
+        write_atomic(out / FINGERPRINT_FILE, fingerprint)
+    return result
+
+
+def render_meeting(meeting_file: str | Path, *, workers: int | None = None, regions: list[str] | None = None,
+                   force: bool = False, echo=print) -> BatchResult:
+    """Render the packs of a meeting into outputs/<meeting>/<region>/ and write manifest.json and index.html."""
+    t0 = time.perf_counter()
+    meeting = load_meeting(meeting_file)
+    ds = load_dataset(meeting.data_dir)
+    warnings = raise_on_errors(check_dataset(ds))
+    wanted = list(regions or meeting.regions) or list(ds.regions.sort_values(["depth", "order"])["name"])
+    codes = [ds.region_code(r) for r in wanted]
+    out_dir = config.outputs_dir() / safe_name(meeting.slug)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    workers = max(1, workers or os.cpu_count() or 1)
+
+    jobs, results = [], []
+    for code in codes:
+        name = ds.regions.at[code, "name"]
+        folder = out_dir / safe_name(name)
+        fp = _inputs_fingerprint(meeting, name, ds.fingerprint)
+        if not force and _up_to_date(folder, fp, meeting.formats):
+            results.append(PackResult(region=name, folder=config.display_path(folder), status="skipped",
+                                      files={f: config.display_path(folder / n) for f, n in (
+                                          ("ipynb", config.PACK_NOTEBOOK), ("html", config.PACK_HTML),
+                                          ("pdf", config.PACK_PDF)) if f == "ipynb" or f in meeting.formats}))
+            continue
+        jobs.append((meeting.notebook, meeting.params_for(name), str(folder), meeting.formats, fp))
+
+    echo(f"会议：{meeting.name}（{meeting.source}）")
+    echo(f"共 {len(codes)} 个地区：{len(jobs)} 个需要生成，{len(results)} 个未变化已跳过；并行 {min(workers, max(len(jobs), 1))} 个进程。")
+    if jobs:
+        ctx = multiprocessing.get_context("spawn")
+        done = 0
+        with cf.ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=ctx) as pool:
+            futures = {pool.submit(_render_one, *job): job for job in jobs}
+            for future in cf.as_completed(futures):
+                job = futures[future]
+                try:
+                    res = future.result()
+                except Exception as exc:  # the worker process itself died
+                    res = PackResult(region=job[1].region, folder=config.display_path(Path(job[2])), status="failed",
+                                     error=f"工作进程异常退出：{exc}")
+                results.append(res)
+                done += 1
+                elapsed = time.perf_counter() - t0
+                eta = elapsed / done * (len(jobs) - done)
+                failed = sum(r.status == "failed" for r in results)
+                mark = "完成" if res.status == "ok" else "失败"
+                echo(f"[{done}/{len(jobs)}] {res.region} {mark}（失败 {failed}，剩余 {len(jobs) - done}，预计还需 {eta:.0f} 秒）")
+    order = {ds.regions.at[c, "name"]: i for i, c in enumerate(codes)}
+    results.sort(key=lambda r: order.get(r.region, 1e9))
+    batch = BatchResult(meeting=meeting, out_dir=out_dir, packs=results, seconds=time.perf_counter() - t0)
+    metrics = compute_metrics(ds, meeting.year, meeting.as_of or None)
+    write_manifest(batch, ds, warnings)
+    write_index(batch, ds, metrics)
+    ok = sum(r.status == "ok" for r in results)
+    skipped = sum(r.status == "skipped" for r in results)
+    echo(f"完成：生成 {ok} 份，跳过 {skipped} 份，失败 {len(batch.failed)} 份，用时 {batch.seconds:.1f} 秒。")
+    echo(f"索引页：{config.display_path(out_dir / 'index.html')}")
+    for r in batch.failed:
+        where = f"第 {r.failed_cell} 个单元格" if r.failed_cell else "执行过程"
+        echo(f"  失败：{r.region}，{where}：{r.error}" + (f"（部分执行的笔记本：{r.partial_notebook}）" if r.partial_notebook else ""))
+    return batch
+
+
+def _hash_file(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:16] if path.is_file() else ""
+
+
+def _versions() -> dict:
+    from importlib.metadata import PackageNotFoundError, version
+    out = {"briefing": __version__, "python": sys.version.split()[0]}
+    for pkg in ("pandas", "altair", "vl-convert-python", "papermill", "nbconvert", "weasyprint"):
+        try:
+            out[pkg] = version(pkg)
+        except PackageNotFoundError:
+            out[pkg] = ""
+    return out
+
+
+def write_manifest(batch: BatchResult, ds, warnings) -> Path:
+    m = batch.meeting
+    packs = []
+    for r in batch.packs:
+        entry = dataclasses.asdict(r)
+        entry["hashes"] = {k: _hash_file(config.resolve(v)) for k, v in r.files.items()}
+        packs.append(entry)
+    manifest = {
+        "meeting": m.name, "meeting_file": m.source, "notebook": m.notebook, "year": m.year,
+        "meeting_date": m.meeting_date, "as_of": m.as_of, "data_dir": m.data_dir, "formats": list(m.formats),
+        "data_fingerprint": ds.fingerprint, "sample_data": ds.is_sample, "versions": _versions(),
+        "rendered_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "seconds": round(batch.seconds, 2),
+        "warnings": [w.text() for w in warnings], "packs": packs,
+    }
+    path = batch.out_dir / "manifest.json"
+    write_atomic(path, json.dumps(manifest, ensure_ascii=False, indent=2))
+    return path
+
+
+def write_index(batch: BatchResult, ds, metrics: pd.DataFrame) -> Path:
+    """The meeting's index page: every region, its headline completion, links, and failures."""
+    from .render import pack_css
+    rows = []
+    for r in batch.packs:
+        code = ds.region_code(r.region)
+        m = metrics[(metrics["region"] == code) & metrics["target"].notna() & metrics["value"].notna()]
+        met = int(m["met"].fillna(False).astype(bool).sum())
+        completion = f"{met}/{len(m)} 项达到目标" if len(m) else "—"
+        avg = m["completion"].dropna()
+        lag = int((m["pace"] == "滞后").sum())
+        extra = f"，{lag} 项进度滞后" if lag else ""
+        folder = batch.out_dir / safe_name(r.region)
+        if r.status == "failed":
+            links = f'<span class="bad">生成失败：{escape(r.error)}</span>'
+        else:
+            links = " ".join(f'<a href="{escape(safe_name(r.region))}/{name}">{label}</a>'
+                             for key, name, label in (("html", config.PACK_HTML, "网页版"), ("pdf", config.PACK_PDF, "PDF"))
+                             if (folder / name).is_file())
+        rows.append(f"<tr><td>{escape(r.region)}</td><td>{escape(ds.regions.at[code, 'level'])}</td>"
+                    f"<td>{escape(completion + extra)}</td>"
+                    f"<td>{escape(format_percent(avg.median(), 1)) if len(avg) else '—'}</td><td>{links}</td></tr>")
+    sample = '<p class="sample-mark">示例数据 · 数字均为虚构</p>' if ds.is_sample else ""
+    m = batch.meeting
+    html = f"""<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1.0"><title>{escape(m.name)} · 简报索引</title>
+<style>{pack_css()}</style></head><body><main class="pack">
+<p class="secret-mark">内部资料 注意保存</p><h1>{escape(m.name)}</h1>{sample}
+<p>{m.year}年{'（数据截至' + escape(m.as_of) + '）' if m.as_of else ''}各地区简报材料，共 {len(batch.packs)} 份。</p>
+<table class="data"><thead><tr><th>地区</th><th>类别</th><th>目标完成</th><th>完成率中位数</th><th>简报</th></tr></thead>
+<tbody>{''.join(rows)}</tbody></table>
+<p class="muted">数据指纹 {escape(ds.fingerprint)}；生成记录见 manifest.json。</p></main></body></html>"""
+    path = batch.out_dir / "index.html"
+    write_atomic(path, html)
+    return path

@@ -1,0 +1,188 @@
+"""Altair charts of a pack, one function each, all sharing one restrained official-document theme.
+
+Charts take metrics frames and return ``alt.Chart`` objects; they never change their
+inputs. In a notebook they show as SVG (no JavaScript, no network), so the exported
+HTML and PDF carry them as searchable vector text.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from .formatting import format_percent, round_half_up
+
+FONT = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, SimHei, sans-serif"
+INK = "#262626"
+MUTED = "#8c8c8c"
+PRIMARY = "#9e1b1b"    # 工会红, used sparingly: the region itself, the reference line
+GOOD = "#3a6ea5"
+WARN = "#c77c02"
+BAD = "#b23b3b"
+NEUTRAL = "#b8b8b8"
+WIDTH = 560
+
+
+def use_svg() -> None:
+    """Show charts as inline SVG in notebooks: offline, and text stays text in HTML and PDF."""
+    alt.renderers.enable("svg")
+
+
+def _theme(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
+    return (chart
+            .configure(font=FONT, background="white")
+            .configure_view(stroke=None)
+            .configure_axis(labelFont=FONT, titleFont=FONT, labelColor=INK, titleColor=INK,
+                            labelFontSize=11, titleFontSize=11, gridColor="#ececec", domainColor=MUTED,
+                            tickColor=MUTED, labelLimit=220)
+            .configure_legend(labelFont=FONT, titleFont=FONT, labelFontSize=11, titleFontSize=11, orient="bottom")
+            .configure_title(font=FONT, fontSize=14, color=INK, anchor="start", subtitleFont=FONT,
+                             subtitleColor=MUTED, subtitleFontSize=10)
+            .configure_header(labelFont=FONT, titleFont=FONT, labelFontSize=11))
+
+
+def _title(text: str, note: str) -> alt.TitleParams:
+    return alt.TitleParams(text=text, subtitle=note) if note else alt.TitleParams(text=text)
+
+
+def _label(row: pd.Series) -> str:
+    return f"{row['name']}（{row['unit']}）" if row["unit"] else row["name"]
+
+
+def chart_completion(metrics: pd.DataFrame, note: str = "") -> alt.Chart:
+    """Completion of this year's absolute targets (one region), with the 100% line and,
+    at a mid-year date, the time-elapsed line (时间进度).
+
+    ``metrics`` is the region's rows of ``compute_metrics``.
+    """
+    data = metrics[metrics["completion"].notna()].copy()
+    data["label"] = data["name"]
+    data["shown"] = [format_percent(v, 1) for v in data["completion"]]
+    data["status"] = [_completion_status(r) for _, r in data.iterrows()]
+    data["bar"] = data["completion"].clip(upper=150)
+    order = data.sort_values(["theme_order", "order"])["label"].tolist()
+    y = alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=240))
+    colours = alt.Scale(domain=["超额完成", "已完成", "进度正常", "进度滞后", "尚未完成"],
+                        range=[GOOD, "#6b8fb8", "#7fa37f", WARN, BAD])
+    bars = alt.Chart(data).mark_bar(height=14).encode(
+        x=alt.X("bar:Q", title="完成年度目标（%）", scale=alt.Scale(domain=[0, 150]),
+                axis=alt.Axis(values=[0, 25, 50, 75, 100, 125, 150])),
+        y=y, color=alt.Color("status:N", scale=colours, title="完成情况"),
+        tooltip=[alt.Tooltip("label:N", title="指标"), alt.Tooltip("shown:N", title="完成")])
+    text = alt.Chart(data).mark_text(align="left", dx=4, fontSize=10, color=INK).encode(
+        x="bar:Q", y=y, text="shown:N")
+    rules = [alt.Chart(pd.DataFrame({"x": [100]})).mark_rule(color=INK, strokeDash=[2, 2]).encode(x="x:Q")]
+    progress = data["time_progress"].dropna()
+    if not progress.empty:
+        p = float(progress.iloc[0])
+        rules.append(alt.Chart(pd.DataFrame({"x": [p], "t": [f"时间进度 {format_percent(p, 1)}"]}))
+                     .mark_rule(color=PRIMARY, strokeWidth=1.5).encode(x="x:Q"))
+        rules.append(alt.Chart(pd.DataFrame({"x": [p], "t": [f"时间进度 {format_percent(p, 1)}"]}))
+                     .mark_text(color=PRIMARY, align="left", dx=3, dy=-6, fontSize=10, baseline="bottom")
+                     .encode(x="x:Q", y=alt.value(0), text="t:N"))
+    chart = alt.layer(bars, text, *rules).properties(
+        width=WIDTH - 220, height=max(len(data), 1) * 22, title=_title("年度目标完成情况", note))
+    return _theme(chart)
+
+
+def _completion_status(row: pd.Series) -> str:
+    if row["pace"] == "滞后":
+        return "进度滞后"
+    if row["pace"] in ("同步", "超前"):
+        return "进度正常"
+    if row["met"] is True or row["met"] == True:  # noqa: E712 (pandas BooleanDtype)
+        return "超额完成" if row["completion"] > 100 else "已完成"
+    return "尚未完成"
+
+
+def chart_yoy(metrics: pd.DataFrame, note: str = "", max_items: int = 16) -> alt.Chart:
+    """Diverging bars of year-over-year change for one region: percent for amounts,
+    百分点 for rates (in a separate panel so the two scales never mix)."""
+    data = metrics[metrics["tier"] <= 2].copy()
+    data = data[data["change"].notna()]
+    amounts = data[(data["kind"] != "rate") & data["change_pct"].notna()].copy()
+    amounts = amounts.sort_values(["tier", "theme_order", "order"]).head(max_items)
+    amounts["shown"] = amounts["change_pct"]
+    amounts["panel"] = "数量指标：同比增减（%）"
+    rates = data[data["kind"] == "rate"].copy()
+    rates["shown"] = rates["change"]
+    rates["panel"] = "比率指标：同比增减（百分点）"
+    panels = []
+    for frame, title in ((amounts, "同比增减（%）"), (rates, "同比增减（百分点）")):
+        if frame.empty:
+            continue
+        frame = frame.copy()
+        frame["label"] = frame["name"]
+        frame["better"] = [_better(r) for _, r in frame.iterrows()]
+        frame["text"] = [("+" if v > 0 else "") + str(round_half_up(v, 1)) for v in frame["shown"]]
+        order = frame["label"].tolist()
+        base = alt.Chart(frame).encode(y=alt.Y("label:N", sort=order, title=None))
+        bars = base.mark_bar(height=12).encode(
+            x=alt.X("shown:Q", title=title),
+            color=alt.Color("better:N", scale=alt.Scale(domain=["向好", "持平", "向差"], range=[GOOD, NEUTRAL, BAD]),
+                            title="变化方向"))
+        zero = alt.Chart(pd.DataFrame({"x": [0]})).mark_rule(color=INK).encode(x="x:Q")
+        labels = base.mark_text(fontSize=10, color=INK, dx=alt.ExprRef("datum.shown >= 0 ? 4 : -4"),
+                                align=alt.ExprRef("datum.shown >= 0 ? 'left' : 'right'")).encode(
+            x="shown:Q", text="text:N")
+        panels.append(alt.layer(bars, zero, labels).properties(width=WIDTH - 240, height=len(frame) * 20))
+    if not panels:
+        panels = [alt.Chart(pd.DataFrame({"t": ["无上年同期数据"]})).mark_text().encode(text="t:N")]
+    chart = alt.vconcat(*panels, spacing=18).properties(title=_title("主要指标同比变化", note)).resolve_scale(color="shared")
+    return _theme(chart)
+
+
+def _better(row: pd.Series) -> str:
+    if row["yoy"] == "持平":
+        return "持平"
+    up = row["change"] > 0
+    return "向好" if up == (row["direction"] == "higher") else "向差"
+
+
+def chart_trend(series: pd.DataFrame, region: str, indicators: list[str], catalog: pd.DataFrame,
+                note: str = "") -> alt.Chart:
+    """Multi-year trend of key indicators for one region, one small panel each."""
+    data = series[(series["region"] == region) & series["indicator"].isin(indicators) & series["value"].notna()].copy()
+    data["label"] = [_label(catalog.loc[i]) for i in data["indicator"]]
+    data["year_text"] = data["year"].astype(str)
+    order = [_label(catalog.loc[i]) for i in indicators if i in set(data["indicator"])]
+    base = alt.Chart(data).encode(x=alt.X("year_text:O", title=None, axis=alt.Axis(labelAngle=0)))
+    line = base.mark_line(color=GOOD, point=alt.OverlayMarkDef(color=GOOD, size=30)).encode(
+        y=alt.Y("value:Q", title=None, scale=alt.Scale(zero=False)))
+    chart = (line.properties(width=150, height=110)
+             .facet(facet=alt.Facet("label:N", sort=order, title=None, header=alt.Header(labelFontSize=11)),
+                    columns=3)
+             .resolve_scale(y="independent")
+             .properties(title=_title("主要指标近年走势", note)))
+    return _theme(chart)
+
+
+def chart_peers(metrics: pd.DataFrame, region: str, indicator: str, regions: pd.DataFrame,
+                note: str = "") -> alt.Chart:
+    """One indicator across the region's siblings (same parent and group), the region highlighted."""
+    if region not in regions.index:
+        raise KeyError(region)
+    parent, group = regions.at[region, "parent"], regions.at[region, "group"]
+    if not parent:
+        siblings = regions.index[regions["parent"] == region]  # a top-level region: show its children
+        siblings = siblings[regions.loc[siblings, "group"] == regions.loc[siblings, "group"].mode().iloc[0]]
+    else:
+        siblings = regions.index[(regions["parent"] == parent) & (regions["group"] == group)]
+    data = metrics[metrics["region"].isin(siblings) & (metrics["indicator"] == indicator)].copy()
+    data = data[data["value"].notna()]
+    data["label"] = data["region"].map(regions["name"])
+    data["self"] = data["region"] == region
+    direction = data["direction"].iloc[0] if not data.empty else "higher"
+    data = data.sort_values("value", ascending=direction == "lower")
+    name = data["name"].iloc[0] if not data.empty else indicator
+    unit = data["unit"].iloc[0] if not data.empty else ""
+    decimals = int(data["decimals"].iloc[0]) if not data.empty else 0
+    data["text"] = [str(round_half_up(v, decimals)) for v in data["value"]]
+    y = alt.Y("label:N", sort=data["label"].tolist(), title=None)
+    bars = alt.Chart(data).mark_bar(height=13).encode(
+        x=alt.X("value:Q", title=f"{name}（{unit}）" if unit else name),
+        y=y, color=alt.condition("datum.self", alt.value(PRIMARY), alt.value(NEUTRAL)))
+    text = alt.Chart(data).mark_text(align="left", dx=3, fontSize=10, color=INK).encode(x="value:Q", y=y, text="text:N")
+    chart = alt.layer(bars, text).properties(width=WIDTH - 200, height=max(len(data), 1) * 20,
+                                             title=_title(f"{name}：与同级比较", note))
+    return _theme(chart)

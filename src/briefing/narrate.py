@@ -1,0 +1,140 @@
+"""Chinese sentences from the metrics, in the register of a 工会 work report.
+
+Every number goes through ``formatting`` so a sentence, a table and a chart never
+show the same figure two ways. Functions take one region's metrics rows and return
+strings; they never change their inputs.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from .catalog import THEMES
+from .formatting import format_amount, format_percent, format_points, round_half_up
+
+ORDINALS = "一二三四五六七八九十"
+
+
+def scope_word(level: str, group: str = "") -> str:
+    """How a work report names its own area: 全市, 全区, 全县, 全系统."""
+    if level in ("产业工会",) or group == "产业工会":
+        return "全系统"
+    return {"市": "全市", "县级市": "全市", "区": "全区", "县": "全县"}.get(level, "全地区")
+
+
+def _amount(row: pd.Series) -> str:
+    return format_amount(row["value"], row["unit"], int(row["decimals"]), row["approx"] if row["approx"] != "约" else "约")
+
+
+def phrase_yoy(row: pd.Series, *, same_period: bool = False) -> str:
+    """"同比增长5.2%" / "较上年提高1.3个百分点" / "与上年持平" / "" when there is no base."""
+    base = "同比" if not same_period else "较去年同期"
+    if row["yoy"] == "无上年数据" or pd.isna(row["change"]):
+        return ""
+    if row["yoy"] == "新增":
+        return "上年同期为零"
+    if row["yoy"] == "持平":
+        return f"{'与上年' if not same_period else '与去年同期'}持平"
+    if row["kind"] == "rate":
+        verb = "提高" if row["change"] > 0 else "下降"
+        return f"{'较上年' if not same_period else '较去年同期'}{verb}{format_points(row['change'], 1)}"
+    verb = "增长" if row["change"] > 0 else "下降"
+    return f"{base}{verb}{format_percent(abs(row['change_pct']), 1)}"
+
+
+def phrase_target(row: pd.Series) -> str:
+    """"完成年度目标的103.5%" / "达到“90%以上”的目标要求" / "距“95%以上”的目标还差1.2个百分点"."""
+    if pd.isna(row.get("target")) or pd.isna(row["value"]):
+        return ""
+    if row["target_type"] == "threshold":
+        goal = format_amount(row["target"], row["unit"], int(row["decimals"])) + "以上"
+        if bool(row["met"]):
+            return f"达到“{goal}”的目标要求"
+        gap = format_points(row["gap"], 1) if row["unit"] == "%" else format_amount(row["gap"], row["unit"], int(row["decimals"]))
+        return f"距“{goal}”的目标还差{gap}"
+    if pd.isna(row["completion"]):
+        return ""
+    text = f"完成年度目标的{format_percent(row['completion'], 1)}"
+    if row["pace"] == "滞后":
+        text += f"，进度滞后时间进度{format_points(-row['pace_gap'], 1)}"
+    elif bool(row["met"]) and row["completion"] > 100:
+        text = f"超额完成年度目标，完成率{format_percent(row['completion'], 1)}"
+    return text
+
+
+def phrase_rank(row: pd.Series, area: str) -> str:
+    """"居全市第3位，较上年上升2位" (ties: "并列第3位")."""
+    if pd.isna(row.get("rank")):
+        return ""
+    text = f"居{area}第{int(row['rank'])}位"
+    if pd.notna(row.get("rank_change")) and row["rank_change"] != 0:
+        move = "上升" if row["rank_change"] > 0 else "下降"
+        text += f"，较上年{move}{abs(int(row['rank_change']))}位"
+    return text
+
+
+def narrate_theme(metrics: pd.DataFrame, theme: str, scope: str, *, same_period: bool = False) -> str:
+    """One paragraph for one theme: each main indicator with its change and target."""
+    rows = metrics[(metrics["theme"] == theme) & (metrics["tier"] <= 2) & metrics["value"].notna()]
+    rows = rows.sort_values(["tier", "order"])
+    parts = []
+    for _, row in rows.iterrows():
+        bits = [f"{row['name']}{'为' if row['kind'] == 'rate' else ''}{_amount(row)}"]
+        bits += [b for b in (phrase_yoy(row, same_period=same_period), phrase_target(row)) if b]
+        parts.append("，".join(bits))
+    if not parts:
+        return ""
+    return f"{scope}" + "；".join(parts) + "。"
+
+
+def narrate_completion(metrics: pd.DataFrame, scope: str) -> str:
+    """"在有年度目标的12项指标中，已完成8项（其中超额完成6项），尚未完成4项。"."""
+    t = metrics[metrics["target"].notna() & metrics["value"].notna()]
+    if t.empty:
+        return f"{scope}本年度没有下达量化目标的指标。"
+    met = t["met"].fillna(False).astype(bool)
+    over = met & (t["completion"] > 100)
+    lagging = t["pace"] == "滞后"
+    if (t["pace"] != "").any():
+        on = int((~lagging & (t["pace"] != "")).sum())
+        return (f"对照年度目标，{scope}{len(t)}项量化指标中，{int(met.sum())}项已达到全年目标，"
+                f"按时间进度计{on}项进度正常，{int(lagging.sum())}项进度滞后。")
+    text = f"对照年度目标，{scope}{len(t)}项量化指标中，已完成{int(met.sum())}项"
+    if over.any():
+        text += f"（其中超额完成{int(over.sum())}项）"
+    if met.all():
+        return text + "，全面完成全年的工作目标。"
+    return text + f"，尚未完成{int((~met).sum())}项。"
+
+
+def narrate_problems(metrics: pd.DataFrame, *, limit: int = 5) -> list[str]:
+    """Items for 存在的问题: lagging, unmet, then declining main indicators, most serious first."""
+    items: list[tuple[float, str]] = []
+    for _, row in metrics[metrics["value"].notna()].iterrows():
+        if row["pace"] == "滞后":
+            items.append((row["pace_gap"], f"{row['name']}完成年度目标的{format_percent(row['completion'], 1)}，"
+                                           f"落后时间进度{format_points(-row['pace_gap'], 1)}，工作进度有待进一步加快"))
+        elif row["pace"] == "" and pd.notna(row.get("target")) and row["met"] is not pd.NA and not bool(row["met"]):
+            items.append((-100 + (row["completion"] if pd.notna(row["completion"]) else 0),
+                          f"{row['name']}{phrase_target(row)}，未完成年度目标"))
+        elif row["tier"] <= 1 and row["yoy"] == "下降" and row["direction"] == "higher":
+            prev = format_amount(row["prev_value"], row["unit"], int(row["decimals"]), row["prev_approx"])
+            items.append((50 - abs(row["change_pct"] if pd.notna(row["change_pct"]) else row["change"]),
+                          f"{row['name']}由上年的{prev}降至{_amount(row)}，不增反降"))
+    items.sort(key=lambda x: x[0])
+    return [f"{ORDINALS[i]}是{text}。" for i, (_, text) in enumerate(items[:limit])]
+
+
+def narrate_highlights(metrics: pd.DataFrame, *, limit: int = 3) -> list[str]:
+    """The best results: targets exceeded by the widest margin."""
+    t = metrics[metrics["completion"].notna() & (metrics["completion"] > 100)].sort_values("completion", ascending=False)
+    return [f"{row['name']}{_amount(row)}，{phrase_target(row)}" for _, row in t.head(limit).iterrows()]
+
+
+def theme_order(metrics: pd.DataFrame) -> list[str]:
+    present = set(metrics["theme"])
+    return [t for t in THEMES if t in present] + sorted(present - set(THEMES))
+
+
+def rounded(value: float, decimals: int = 1) -> str:
+    return str(round_half_up(value, decimals))

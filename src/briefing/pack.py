@@ -1,0 +1,274 @@
+"""One region's pack in a notebook: open it from the parameters, then show its parts as HTML.
+
+``open_pack`` loads, validates and computes once; the ``show_*`` functions return
+small HTML blocks (cover, headline figures, narrative, table, data note). All text
+is escaped: a region or indicator name is always shown as text, never as markup.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from html import escape
+
+import pandas as pd
+
+from . import charts, narrate
+from .compute import as_of_date, compute_metrics, compute_series
+from .errors import Finding
+from .formatting import format_percent, format_points, format_value, format_amount
+from .load import Dataset, load_dataset
+from .params import PackParams, make_params
+from .validate import check_dataset, raise_on_errors
+
+HISTORY_YEARS = 5
+
+
+class Html:
+    """An HTML block for a notebook output (and a plain-text fallback)."""
+
+    def __init__(self, markup: str, text: str = ""):
+        self.markup, self.text = markup, text
+
+    def _repr_html_(self) -> str:
+        return self.markup
+
+    def __repr__(self) -> str:
+        return self.text or "<HTML>"
+
+
+@dataclass(frozen=True)
+class Pack:
+    """Everything one region's pack shows, computed once."""
+
+    params: PackParams
+    dataset: Dataset
+    region: str                 # region code
+    metrics: pd.DataFrame       # all regions, this year
+    series: pd.DataFrame        # all regions, recent years at the same day of year
+    warnings: tuple[Finding, ...]
+
+    @property
+    def as_of(self) -> pd.Timestamp:
+        return as_of_date(self.params.year, self.params.as_of)
+
+    @property
+    def mid_year(self) -> bool:
+        return self.as_of < pd.Timestamp(year=self.params.year, month=12, day=31)
+
+    @property
+    def info(self) -> pd.Series:
+        return self.dataset.regions.loc[self.region]
+
+    @property
+    def region_name(self) -> str:
+        return self.info["name"]
+
+    @property
+    def union_name(self) -> str:
+        return self.info["union_name"]
+
+    @property
+    def scope(self) -> str:
+        return narrate.scope_word(self.info["level"], self.info["group"])
+
+    @property
+    def peer_area(self) -> str:
+        parent = self.info["parent"]
+        if not parent:
+            return ""
+        level = self.dataset.regions.at[parent, "level"]
+        return f"全{'市' if level in ('市', '县级市') else level}{'产业工会' if self.info['group'] == '产业工会' else ''}"
+
+    @property
+    def region_metrics(self) -> pd.DataFrame:
+        return self.metrics[self.metrics["region"] == self.region]
+
+    @property
+    def period(self) -> str:
+        return f"{self.params.year}年" if not self.mid_year else f"{self.params.year}年1—{self.as_of.month}月"
+
+    @property
+    def note(self) -> str:
+        """The line under each chart: source and as-of date."""
+        src = "示例数据（虚构）" if self.dataset.is_sample else (self.dataset.meta.get("source") or self.dataset.location)
+        return f"数据来源：{src}；数据截至{self.as_of:%Y年%m月%d日}"
+
+    @property
+    def key_indicators(self) -> list[str]:
+        m = self.region_metrics
+        return m[(m["tier"] == 1) & m["value"].notna()].sort_values(["theme_order", "order"])["indicator"].tolist()
+
+
+@functools.lru_cache(maxsize=4)
+def _load_checked(data_dir: str, fingerprint_key: float) -> tuple[Dataset, tuple[Finding, ...]]:
+    ds = load_dataset(data_dir)
+    warnings = raise_on_errors(check_dataset(ds))
+    return ds, tuple(warnings)
+
+
+def _mtime_key(data_dir: str) -> float:
+    from . import config
+    folder = config.resolve(data_dir)
+    return max((p.stat().st_mtime_ns for p in folder.iterdir() if p.is_file()), default=0)
+
+
+def open_pack(params: PackParams | dict) -> Pack:
+    """Load, check and compute everything a region's pack needs.
+
+    >>> pack = open_pack({"region": "城关区", "year": 2025})   # doctest: +SKIP
+    >>> pack.region_metrics.loc[:, ["name", "value", "completion"]].head(2)  # doctest: +SKIP
+    """
+    if isinstance(params, dict):
+        params = make_params(params)
+    charts.use_svg()
+    ds, warnings = _load_checked(params.data_dir, _mtime_key(params.data_dir))
+    region = ds.region_code(params.region)
+    year = params.year
+    years_present = sorted(ds.figures["year"].unique())
+    if year not in years_present:
+        from .errors import ParameterError
+        raise ParameterError(f"数据中没有 {year} 年的数字。数据目录 {ds.location} 中的年份有："
+                             f"{'、'.join(map(str, years_present))}。请检查参数 year。")
+    date = as_of_date(year, params.as_of)
+    have = ds.figures[(ds.figures["year"] == year) & (ds.figures["as_of"] == date)]
+    if have.empty:
+        dates = sorted(ds.figures.loc[ds.figures["year"] == year, "as_of"].dt.strftime("%Y-%m-%d").unique())
+        from .errors import ParameterError
+        raise ParameterError(f"{year} 年没有截至 {date:%Y-%m-%d} 的数据。该年已有的截止日期：{'、'.join(dates)}。"
+                             "请把参数 as_of 改为其中之一（全年数据留空）。")
+    metrics = compute_metrics(ds, year, date)
+    history = [y for y in range(year - HISTORY_YEARS + 1, year + 1)]
+    series = compute_series(ds, history, (date.month, date.day))
+    mine = [w for w in warnings if w.region in ("", region)]
+    return Pack(params=params, dataset=ds, region=region, metrics=metrics, series=series, warnings=tuple(mine))
+
+
+# ---------------------------------------------------------------- HTML blocks
+
+def show_cover(pack: Pack) -> Html:
+    p = pack.params
+    date = p.meeting_date or f"{pack.as_of:%Y-%m-%d}"
+    y, m, d = date.split("-")
+    sample = '<p class="sample-mark">示例数据 · 数字均为虚构</p>' if pack.dataset.is_sample else ""
+    markup = f"""<section class="cover" data-region="{escape(pack.region)}">
+<p class="secret-mark">内部资料 注意保存</p>
+<p class="cover-meeting" id="meeting-name">{escape(p.meeting or '工会工作会议')}</p>
+<h1 class="cover-title">{escape(pack.union_name)}<br>{escape(pack.period)}工作简报材料</h1>
+<p class="cover-sub">主要指标完成情况 · 同比变化 · 目标完成 · 同级比较</p>
+{sample}
+<p class="cover-date">{int(y)}年{int(m)}月{int(d)}日</p>
+</section>"""
+    return Html(markup, f"封面：{pack.union_name} {pack.period}")
+
+
+def show_headlines(pack: Pack) -> Html:
+    m = pack.region_metrics.set_index("indicator")
+    tiles = []
+    for ind in pack.key_indicators:
+        row = m.loc[ind]
+        value = format_amount(row["value"], row["unit"], int(row["decimals"]), row["approx"])
+        yoy = narrate.phrase_yoy(row, same_period=pack.mid_year) or "无上年同期数据"
+        target = narrate.phrase_target(row)
+        status = "good" if row["met"] is True or (row["pace"] in ("同步", "超前")) else (
+            "bad" if (row["met"] is False and row["pace"] != "同步") or row["pace"] == "滞后" else "plain")
+        tiles.append(f"""<div class="tile tile-{status}"><div class="tile-name">{escape(row['name'])}</div>
+<div class="tile-value">{escape(value)}</div><div class="tile-yoy">{escape(yoy)}</div>
+<div class="tile-target">{escape(target)}</div></div>""")
+    return Html(f'<div class="tiles">{"".join(tiles)}</div>', "主要指标")
+
+
+def show_narrative(pack: Pack) -> Html:
+    m = pack.region_metrics
+    paras = [f"<p>{escape(narrate.narrate_completion(m, pack.scope))}</p>"]
+    for theme in narrate.theme_order(m):
+        text = narrate.narrate_theme(m, theme, pack.scope, same_period=pack.mid_year)
+        if text:
+            paras.append(f'<h3>{escape(theme)}</h3><p>{escape(text)}</p>')
+    return Html('<div class="narrative">' + "".join(paras) + "</div>", "文字稿")
+
+
+def show_problems(pack: Pack) -> Html:
+    items = narrate.narrate_problems(pack.region_metrics)
+    if not items:
+        return Html('<div class="narrative"><p>各项主要指标均已完成或进度正常，未发现明显短板。</p></div>')
+    return Html('<div class="narrative problems">' + "".join(f"<p>{escape(t)}</p>" for t in items) + "</div>", "存在的问题")
+
+
+def show_next_targets(pack: Pack) -> Html:
+    """Next year's targets issued for this region (for 新一年主要任务)."""
+    ds, year = pack.dataset, pack.params.year + 1
+    t = ds.targets[(ds.targets["region"] == pack.region) & (ds.targets["year"] == year)].copy()
+    if t.empty:
+        return Html(f'<p class="muted">{year}年目标尚未下达。</p>')
+    cat = ds.catalog
+    t["order"] = t["indicator"].map(cat["order"])
+    cur = pack.region_metrics.set_index("indicator")
+    rows = []
+    for _, r in t.sort_values("order").iterrows():
+        ind = cat.loc[r["indicator"]]
+        goal = format_amount(r["target"], ind["unit"], int(ind["decimals"])) + ("以上" if r["target_type"] == "threshold" else "")
+        now = cur["value"].get(r["indicator"])
+        now_text = format_amount(now, ind["unit"], int(ind["decimals"])) if now is not None and pd.notna(now) else "—"
+        rows.append(f"<tr><td>{escape(ind['name'])}</td><td>{escape(goal)}</td><td>{escape(now_text)}</td>"
+                    f"<td>{escape(r['issuer'] or '—')}</td></tr>")
+    return Html(f"""<table class="data"><thead><tr><th>指标</th><th>{year}年目标</th><th>{pack.params.year}年实绩</th>
+<th>下达单位</th></tr></thead><tbody>{''.join(rows)}</tbody></table>""", f"{year}年目标")
+
+
+def show_table(pack: Pack) -> Html:
+    """All indicators, by theme: value, same period last year, change, target, completion, rank."""
+    m = pack.region_metrics.sort_values(["theme_order", "order"])
+    ranked = m["rank"].notna().any()
+    head = ["指标", "单位", pack.period, "上年同期", "同比", "年度目标", "完成情况"] + (["同级排名"] if ranked else []) + ["备注"]
+    body = []
+    for theme, group in m.groupby("theme_order", sort=True):
+        body.append(f'<tr class="theme-row"><td colspan="{len(head)}">{escape(group["theme"].iloc[0])}</td></tr>')
+        for _, r in group.iterrows():
+            dec = int(r["decimals"])
+            if r["kind"] == "rate":
+                change = format_points(r["change"], 1, signed=True) if pd.notna(r["change"]) else r["yoy"]
+            else:
+                change = (("+" if r["change_pct"] > 0 else "") + format_percent(r["change_pct"], 1)) if pd.notna(r["change_pct"]) else (r["yoy"] if r["yoy"] in ("新增", "无上年数据") else "—")
+            if pd.notna(r["target"]):
+                target = format_value(r["target"], r["unit"], dec) + ("以上" if r["target_type"] == "threshold" else "")
+                if r["target_type"] == "threshold":
+                    done = "达标" if bool(r["met"]) else "未达标"
+                else:
+                    done = format_percent(r["completion"], 1) if pd.notna(r["completion"]) else "—"
+                    if r["pace"]:
+                        done += f"（{r['pace']}）"
+            else:
+                target, done = "—", ""
+            rank = (f"{int(r['rank'])}/{int(r['peers'])}" if pd.notna(r["rank"]) else "—") if ranked else None
+            cells = [r["name"], r["unit"], format_value(r["value"], r["unit"], dec, r["approx"]),
+                     format_value(r["prev_value"], r["unit"], dec, r["prev_approx"]), change, target, done]
+            if ranked:
+                cells.append(rank)
+            cells.append(r["flags"])
+            body.append("<tr>" + "".join(f"<td>{escape(str(c))}</td>" for c in cells) + "</tr>")
+    thead = "".join(f"<th>{escape(h)}</th>" for h in head)
+    return Html(f'<table class="data full"><thead><tr>{thead}</tr></thead><tbody>{"".join(body)}</tbody></table>',
+                "指标总表")
+
+
+def show_data_note(pack: Pack) -> Html:
+    ds = pack.dataset
+    sources = sorted({s for s in pack.region_metrics["source"].dropna() if s})
+    items = [
+        f"数据截至：{pack.as_of:%Y年%m月%d日}" + ("（年中数据，同比为与上年同期比较）" if pack.mid_year else "（全年数据）"),
+        "数据来源：" + ("；".join(sources) if sources else "—"),
+        f"数据集：{ds.meta.get('name', ds.location)}（{ds.location}，指纹 {ds.fingerprint}）",
+        "计算口径：比率由分子、分母重新计算，上级比率为下级分子之和除以分母之和；比率的变化以百分点表示；"
+        "上年同期为零时不计算增幅；数字按四舍五入显示。",
+    ]
+    if pack.mid_year:
+        items.append("时间进度：截至日已过天数 ÷ 全年天数；年度累计类指标完成率低于时间进度即为“进度滞后”。")
+    if ds.is_sample:
+        items.insert(0, "本简报所用数据为示例数据，数字均为虚构，仅用于演示。")
+    flags = pack.region_metrics[pack.region_metrics["flags"] != ""]
+    for _, r in flags.iterrows():
+        items.append(f"数据提示：{r['name']}——{r['flags']}")
+    for w in pack.warnings:
+        items.append(f"数据提示：{w.message}")
+    return Html('<div class="data-note"><ul>' + "".join(f"<li>{escape(i)}</li>" for i in items) + "</ul></div>", "数据说明")

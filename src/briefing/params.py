@@ -1,0 +1,190 @@
+"""Parameters, declared once and typed: the notebook, the meeting file, the CLI and the tests share them.
+
+A notebook's ``parameters`` cell declares the same names with type hints; the next
+cell calls ``read_parameters(globals())``, so a bad or misspelt value fails on the
+first line with a message an analyst can act on (papermill itself only warns).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+import types
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from . import config
+from .errors import ParameterError
+
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+@dataclass(frozen=True)
+class PackParams:
+    """What one pack needs. Every field has a Chinese description used in messages."""
+
+    region: str = field(metadata={"help": "地区名称或代码（与 regions.csv 一致），如 示例市、城关区"})
+    year: int = field(metadata={"help": "年度，如 2025"})
+    meeting: str = field(default="", metadata={"help": "会议名称，显示在封面和页眉"})
+    meeting_date: str = field(default="", metadata={"help": "会议日期，YYYY-MM-DD"})
+    as_of: str = field(default="", metadata={"help": "数据截止日期，YYYY-MM-DD；留空表示全年（12月31日）"})
+    data_dir: str = field(default="data/sample", metadata={"help": "数据目录，相对于项目根目录"})
+
+    def __post_init__(self):
+        if not isinstance(self.region, str) or not self.region.strip():
+            raise ParameterError("参数 region（地区）不能为空。请填写 regions.csv 中的地区名称，如 -p region 城关区。")
+        if isinstance(self.year, bool) or not isinstance(self.year, int):
+            try:
+                year = int(str(self.year).strip())
+            except ValueError:
+                raise ParameterError(f"参数 year（年度）应为整数年份，如 2025，现为“{self.year}”。") from None
+            object.__setattr__(self, "year", year)
+        if not 1949 <= self.year <= 2100:
+            raise ParameterError(f"参数 year（年度）={self.year} 不是合理的年份。")
+        for name in ("meeting", "meeting_date", "as_of", "data_dir"):
+            value = getattr(self, name)
+            if isinstance(value, (dt.date, dt.datetime)):
+                object.__setattr__(self, name, value.strftime("%Y-%m-%d"))
+            elif value is None:
+                object.__setattr__(self, name, "")
+            elif not isinstance(value, str):
+                raise ParameterError(f"参数 {name}（{_help(name)}）应为文字，现为 {value!r}。")
+        object.__setattr__(self, "region", self.region.strip())
+        for name in ("meeting_date", "as_of"):
+            value = getattr(self, name).strip()
+            object.__setattr__(self, name, value)
+            if value and not _valid_date(value):
+                raise ParameterError(f"参数 {name}（{_help(name)}）“{value}”不是有效日期，请写成 YYYY-MM-DD，如 2026-06-30。")
+        if self.as_of and int(self.as_of[:4]) != self.year:
+            raise ParameterError(f"参数 as_of（数据截止日期）{self.as_of} 不在参数 year 指定的 {self.year} 年内。")
+        if not self.data_dir.strip():
+            raise ParameterError("参数 data_dir（数据目录）不能为空，示例数据为 data/sample。")
+
+    def to_papermill(self) -> dict:
+        return dataclasses.asdict(self)
+
+
+def _valid_date(text: str) -> bool:
+    if not _DATE.match(text):
+        return False
+    try:
+        dt.date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _help(name: str) -> str:
+    return next(f.metadata["help"] for f in dataclasses.fields(PackParams) if f.name == name)
+
+
+PARAM_NAMES = tuple(f.name for f in dataclasses.fields(PackParams))
+# Names IPython itself puts in a kernel's namespace.
+_KERNEL_NAMES = {"In", "Out", "exit", "quit", "get_ipython", "open"}
+
+
+def parameters_help() -> str:
+    return "\n".join(f"  {f.name}: {f.metadata['help']}" for f in dataclasses.fields(PackParams))
+
+
+def make_params(values: dict) -> PackParams:
+    """Build ``PackParams`` from a mapping; unknown names are an error, not a warning."""
+    unknown = sorted(set(values) - set(PARAM_NAMES))
+    if unknown:
+        raise ParameterError(f"未知参数 {'、'.join(unknown)}。可用参数：\n{parameters_help()}\n请检查拼写。")
+    missing = [n for n in ("region", "year") if n not in values]
+    if missing:
+        raise ParameterError(f"缺少参数 {'、'.join(missing)}。\n{parameters_help()}")
+    return PackParams(**values)
+
+
+def read_parameters(namespace: dict) -> PackParams:
+    """Collect the parameters a notebook's first cells defined, refusing misspelt extra ones.
+
+    Call it as ``params = briefing.read_parameters(globals())`` right after the
+    parameters cell: names papermill injected that the schema does not know (a
+    misspelling such as ``regoin``) stop the notebook with the list of valid names.
+    """
+    values, unknown = {}, []
+    for name, value in namespace.items():
+        if name.startswith("_") or name in _KERNEL_NAMES or isinstance(value, (types.ModuleType, type)) or callable(value):
+            continue
+        if name in PARAM_NAMES:
+            values[name] = value
+        else:
+            unknown.append(name)
+    if unknown:
+        raise ParameterError(f"未知参数 {'、'.join(sorted(unknown))}。可用参数：\n{parameters_help()}\n"
+                             "请检查 papermill -p 或会议文件中的参数名拼写。")
+    return make_params(values)
+
+
+@dataclass(frozen=True)
+class Meeting:
+    """One meeting file (params/<meeting>.yaml): which notebook, which regions, which formats."""
+
+    name: str
+    slug: str
+    notebook: str
+    year: int
+    meeting_date: str = ""
+    as_of: str = ""
+    data_dir: str = "data/sample"
+    regions: tuple[str, ...] = ()
+    formats: tuple[str, ...] = ("html", "pdf")
+    source: str = ""
+
+    def params_for(self, region: str) -> PackParams:
+        return PackParams(region=region, year=self.year, meeting=self.name, meeting_date=self.meeting_date,
+                          as_of=self.as_of, data_dir=self.data_dir)
+
+
+MEETING_KEYS = {"meeting", "notebook", "year", "meeting_date", "as_of", "data_dir", "regions", "formats"}
+FORMATS = ("html", "pdf")
+
+
+def load_meeting(path: str | Path) -> Meeting:
+    """Read and check a meeting file; every problem names the file and the key."""
+    path = config.resolve(path)
+    shown = config.display_path(path)
+    if not path.is_file():
+        raise ParameterError(f"找不到会议文件 {shown}。会议文件放在 params/ 目录下，如 params/sample-annual-2025.yaml。")
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise ParameterError(f"会议文件 {shown} 不是有效的 YAML：{exc}") from None
+    if not isinstance(data, dict):
+        raise ParameterError(f"会议文件 {shown} 应为“键: 值”的形式。")
+    unknown = sorted(set(map(str, data)) - MEETING_KEYS)
+    if unknown:
+        raise ParameterError(f"会议文件 {shown} 中有未知的键 {'、'.join(unknown)}。可用的键：{'、'.join(sorted(MEETING_KEYS))}。")
+    for key in ("meeting", "notebook", "year"):
+        if key not in data or data[key] in (None, ""):
+            raise ParameterError(f"会议文件 {shown} 缺少“{key}”。")
+    regions = data.get("regions") or []
+    if isinstance(regions, str) or not isinstance(regions, list) or not all(isinstance(r, str) for r in regions):
+        raise ParameterError(f"会议文件 {shown} 中 regions 应为地区名称的列表（或留空表示全部地区）。")
+    formats = data.get("formats") or list(FORMATS)
+    bad = [f for f in formats if f not in FORMATS]
+    if bad:
+        raise ParameterError(f"会议文件 {shown} 中 formats 含不支持的格式 {'、'.join(map(str, bad))}；可选 {'、'.join(FORMATS)}。")
+    notebook = str(data["notebook"])
+    if not config.resolve(notebook).is_file():
+        raise ParameterError(f"会议文件 {shown} 指定的笔记本 {notebook} 不存在。")
+
+    def text(key):
+        v = data.get(key, "")
+        return v.strftime("%Y-%m-%d") if isinstance(v, (dt.date, dt.datetime)) else ("" if v is None else str(v))
+
+    meeting = Meeting(name=str(data["meeting"]), slug=path.stem, notebook=notebook,
+                      year=data["year"], meeting_date=text("meeting_date"), as_of=text("as_of"),
+                      data_dir=text("data_dir") or "data/sample", regions=tuple(regions),
+                      formats=tuple(formats), source=shown)
+    try:
+        meeting.params_for("_check_")
+    except ParameterError as exc:
+        raise ParameterError(f"会议文件 {shown}：{exc}") from None
+    return meeting

@@ -1,0 +1,75 @@
+"""Shared test helpers: a tiny hand-checkable data set written as tidy CSV files."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "data" / "sample"
+
+CATALOG = [
+    # id, name, unit, kind, theme, direction, decimals, numerator, denominator, tier
+    ("new_unions", "新建基层工会", "家", "flow", "组织建设", "higher", "0", "", "", "1"),
+    ("members", "会员总数", "人", "stock", "组织建设", "higher", "0", "", "", "2"),
+    ("workers", "已建会单位职工数", "人", "stock", "组织建设", "higher", "0", "", "", "3"),
+    ("membership_rate", "入会率", "%", "rate", "组织建设", "higher", "1", "members", "workers", "1"),
+    ("petitions", "受理来信来访", "件", "flow", "维权与集体协商", "lower", "0", "", "", "2"),
+    ("warmth_funds", "送温暖资金", "万元", "flow", "帮扶与送温暖", "higher", "1", "", "", "1"),
+]
+REGIONS = [
+    ("C0", "甲市", "甲市总工会", "市", "市", "", "0"),
+    ("A1", "东区", "东区总工会", "区", "县(市)区", "C0", "1"),
+    ("A2", "西县", "西县总工会", "县", "县(市)区", "C0", "2"),
+    ("A3", "南县", "南县总工会", "县", "县(市)区", "C0", "3"),
+]
+
+
+def write_csv(path: Path, header: list[str], rows: list) -> None:
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(header)
+        w.writerows(rows)
+
+
+def make_dataset(folder: Path, figures: list, targets: list | None = None, *, sample: bool = False) -> Path:
+    """Write a tiny data folder. ``figures``: (region, year, as_of, indicator, value[, approx])."""
+    folder.mkdir(parents=True, exist_ok=True)
+    write_csv(folder / "indicators.csv",
+              ["id", "name", "unit", "kind", "theme", "direction", "decimals", "numerator", "denominator", "tier",
+               "aliases", "description"], [(*row, "", "") for row in CATALOG])
+    write_csv(folder / "regions.csv", ["code", "name", "union_name", "level", "group", "parent", "order"], REGIONS)
+    write_csv(folder / "figures.csv", ["region", "year", "as_of", "indicator", "value", "approx", "source", "note"],
+              [(r[0], r[1], r[2], r[3], r[4], r[5] if len(r) > 5 else "", "测试", "") for r in figures])
+    write_csv(folder / "targets.csv", ["region", "year", "indicator", "target", "target_type", "issuer", "note"],
+              [(*t, "") if len(t) == 6 else t for t in (targets or [])])
+    (folder / "dataset.yaml").write_text(f"name: 测试数据\nsample: {'true' if sample else 'false'}\nsource: 测试\n",
+                                         encoding="utf-8")
+    return folder
+
+
+@pytest.fixture
+def tiny(tmp_path) -> Path:
+    """Two years for three counties; the city has no figures of its own (rolled up)."""
+    figs = []
+    data = {  # region: (year: new_unions, members, workers, petitions, warmth)
+        "A1": {2024: (10, 900, 1000, 20, 100.0), 2025: (12, 950, 1000, 18, 110.0)},
+        "A2": {2024: (0, 80, 100, 5, 10.0), 2025: (3, 90, 100, 5, 10.0)},
+        "A3": {2024: (5, 400, 500, 9, 50.0), 2025: (5, 450, 500, 12, 40.0)},
+    }
+    for region, years in data.items():
+        for year, (nu, mem, wk, pet, wf) in years.items():
+            for ind, v in zip(["new_unions", "members", "workers", "petitions", "warmth_funds"], [nu, mem, wk, pet, wf]):
+                figs.append((region, year, f"{year}-12-31", ind, v))
+    figs += [("A1", 2025, "2025-06-30", "new_unions", 6), ("A1", 2024, "2024-06-30", "new_unions", 4)]
+    targets = [
+        ("A1", 2025, "new_unions", 10, "absolute", "市总"),
+        ("A2", 2025, "new_unions", 4, "absolute", "市总"),
+        ("A3", 2025, "new_unions", 0, "absolute", "市总"),
+        ("A1", 2025, "membership_rate", 95, "threshold", "市总"),
+        ("A2", 2025, "membership_rate", 95, "threshold", "市总"),
+        ("C0", 2025, "new_unions", 18, "absolute", "省总"),
+    ]
+    return make_dataset(tmp_path / "tiny", figs, targets)

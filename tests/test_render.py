@@ -1,0 +1,70 @@
+"""Export and PDF without a kernel: a hand-made executed notebook goes through the pack template."""
+
+import re
+import subprocess
+
+import nbformat
+import pytest
+
+from briefing.render import add_contents, export_html, html_to_pdf, safe_name, write_atomic
+
+SVG = '<svg xmlns="http://www.w3.org/2000/svg" width="100" height="40"><text x="5" y="20">入会率（%）</text></svg>'
+
+
+def executed_notebook() -> nbformat.NotebookNode:
+    nb = nbformat.v4.new_notebook()
+    cover = nbformat.v4.new_code_cell("show_cover(pack)")
+    cover.outputs = [nbformat.v4.new_output("execute_result", {
+        "text/html": '<section class="cover"><h1>东区总工会</h1></section>', "text/plain": "cover"}, execution_count=1)]
+    chart = nbformat.v4.new_code_cell("chart(pack)")
+    chart.outputs = [nbformat.v4.new_output("display_data", {"image/svg+xml": SVG, "text/plain": "chart"})]
+    noisy = nbformat.v4.new_code_cell("print('debug')\nsecret = 1")
+    noisy.outputs = [nbformat.v4.new_output("stream", name="stdout", text="debug\n")]
+    nb.cells = [cover, nbformat.v4.new_markdown_cell("## 一、主要指标"), chart,
+                nbformat.v4.new_markdown_cell("## 二、存在的问题 <b>&</b>"), noisy]
+    return nb
+
+
+def test_export_hides_code_and_loads_nothing_from_outside():
+    html = export_html(executed_notebook(), title="测试 <会议>", running_head="测试会议 · 东区")
+    assert "show_cover" not in html and "secret = 1" not in html and "debug" not in html
+    assert "<script" not in html.lower()
+    refs = re.findall(r'(?:src|href)\s*=\s*["\']([^"\']+)', html, flags=re.I) + re.findall(r"url\(([^)]+)\)", html)
+    assert [r for r in refs if not r.startswith("#") and not r.startswith("data:")] == []
+    assert "<title>测试 &lt;会议&gt;</title>" in html
+    assert "入会率（%）</text>" in html      # the chart is inline SVG: text, not an image
+
+
+def test_contents_list_follows_the_cover_and_links_every_section():
+    html = export_html(executed_notebook(), title="t", running_head="r")
+    toc = html.index('<nav class="toc">')
+    assert html.index("</section>") < toc < html.index('id="sec-1"')
+    assert '<a href="#sec-1">一、主要指标</a>' in html and 'href="#sec-2"' in html
+
+
+def test_add_contents_without_headings_is_a_no_op():
+    assert add_contents("<main class=\"pack\"><p>x</p></main>") == "<main class=\"pack\"><p>x</p></main>"
+
+
+@pytest.mark.parametrize("name", ["../../etc", "a/b", "..", "名\u202e称", "x" * 300, ""])
+def test_folder_names_cannot_escape(name):
+    cleaned = safe_name(name)
+    assert "/" not in cleaned and "\\" not in cleaned and cleaned not in ("", ".", "..") and len(cleaned) <= 80
+
+
+def test_write_atomic_replaces_whole_file(tmp_path):
+    target = tmp_path / "a" / "pack.html"
+    write_atomic(target, "旧")
+    write_atomic(target, "新")
+    assert target.read_text(encoding="utf-8") == "新"
+    assert [p.name for p in target.parent.iterdir()] == ["pack.html"]
+
+
+def test_pdf_is_a4_with_searchable_chinese(tmp_path):
+    html = export_html(executed_notebook(), title="t", running_head="测试会议")
+    pdf = tmp_path / "p.pdf"
+    pdf.write_bytes(html_to_pdf(html))
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert "东区总工会" in text and "一、主要指标" in text and "入会率（%）" in text
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert "(A4)" in info
