@@ -14,7 +14,8 @@ WITH_TEST=0
 # pango + harfbuzz-subset: WeasyPrint's layout and fast font subsetting (without it, 10 s per PDF).
 SYSTEM_PACKAGES="fonts-noto-cjk fontconfig libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0"
 # poppler-utils: pdftotext/pdftoppm, used by the tests to read the PDFs back.
-TEST_PACKAGES="poppler-utils"
+# postgresql: the SQL loader's tests start a throwaway server (initdb/pg_ctl) in a temporary folder.
+TEST_PACKAGES="poppler-utils postgresql"
 [ "$WITH_TEST" = 1 ] && SYSTEM_PACKAGES="$SYSTEM_PACKAGES $TEST_PACKAGES"
 
 missing=""
