@@ -23,6 +23,7 @@ import pandas as pd
 from . import __version__, config
 from .compute import compute_metrics
 from .formatting import format_percent
+from .errors import BriefingError
 from .load import load_dataset
 from .params import Meeting, load_meeting
 from .render import PackResult, render_pack, safe_name, write_atomic
@@ -63,12 +64,18 @@ def _up_to_date(folder: Path, fingerprint: str, formats) -> bool:
             and all((folder / n).is_file() for n in names))
 
 
-def _render_one(notebook: str, params, folder: str, formats, fingerprint: str) -> PackResult:
-    """Worker entry point: never raises; a failure becomes a failed PackResult."""
+def _render_one(notebook: str, params, folder: str, formats, fingerprint: str, timeout: float | None = None,
+                warm: bool = True, root: str = "") -> PackResult:
+    """Worker entry point (local process or Dask worker): never raises; a failure becomes a failed PackResult."""
+    if root and not os.environ.get("BRIEFING_ROOT"):
+        os.environ["BRIEFING_ROOT"] = root
+    from . import kernel as kernels
     out = Path(folder)
     try:
-        result = render_pack(notebook, params, out, formats)
+        result = render_pack(notebook, params, out, formats, kernel=kernels.for_this_thread() if warm else None,
+                             timeout=timeout)
     except Exception as exc:  # noqa: BLE001 - one region's failure must not stop the batch
+        kernels.shutdown_this_thread()
         return PackResult(region=params.region, folder=config.display_path(out), status="failed",
                           error=f"{type(exc).__name__}: {exc}")
     if result.status == "ok":
@@ -76,59 +83,129 @@ def _render_one(notebook: str, params, folder: str, formats, fingerprint: str) -
     return result
 
 
+def _worker_init() -> None:
+    """Quiet, and leave no kernel behind when the worker process ends."""
+    import atexit
+    import logging
+    import warnings
+    from . import kernel as kernels
+    warnings.filterwarnings("ignore")
+    logging.getLogger("papermill").setLevel(logging.ERROR)
+    logging.getLogger("traitlets").setLevel(logging.ERROR)
+    atexit.register(kernels.shutdown_this_thread)
+
+
+class MeetingLock:
+    """Refuse a second render of the same meeting while one is running (two writers would interleave packs)."""
+
+    def __init__(self, out_dir: Path):
+        self.path = out_dir / ".render.lock"
+        self.handle = None
+
+    def __enter__(self):
+        import fcntl
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.handle = open(self.path, "a+")
+        try:
+            fcntl.flock(self.handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            self.handle.close()
+            raise BriefingError(f"本会议的简报正在由另一个 briefing render 生成（{config.display_path(self.path)} 已锁定）。"
+                                "请等它结束后再运行；若确认没有其他生成任务，可删除该锁文件。") from None
+        return self
+
+    def __exit__(self, *exc):
+        import fcntl
+        fcntl.flock(self.handle, fcntl.LOCK_UN)
+        self.handle.close()
+
+
+def _clean_stale(out_dir: Path) -> int:
+    """Remove temporary files a killed run left behind (never a finished pack)."""
+    removed = 0
+    for pattern in (".*.tmp", ".*.partial.ipynb"):
+        for path in out_dir.glob(f"*/{pattern}"):
+            path.unlink(missing_ok=True)
+            removed += 1
+        for path in out_dir.glob(pattern):
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed
+
+
+def _executor(workers: int, scheduler: str | None):
+    if scheduler:
+        try:
+            from distributed import Client
+        except ImportError:
+            raise BriefingError("使用 --scheduler 需要安装 dask 分布式组件：.venv/bin/pip install -e '.[dask]'") from None
+        return _DaskPool(Client(scheduler, timeout="30s"))
+    ctx = multiprocessing.get_context("spawn")
+    return cf.ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_worker_init)
+
+
+class _DaskPool:
+    """The small part of the Executor interface the batch uses, on an existing Dask cluster."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def submit(self, fn, *args):
+        return self.client.submit(fn, *args, pure=False)
+
+    def completed(self, futures):
+        from distributed import as_completed
+        return as_completed(futures)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.client.close()
+
+
 def render_meeting(meeting_file: str | Path, *, workers: int | None = None, regions: list[str] | None = None,
-                   force: bool = False, echo=print) -> BatchResult:
-    """Render the packs of a meeting into outputs/<meeting>/<region>/ and write manifest.json and index.html."""
+                   force: bool = False, scheduler: str | None = None, timeout: float | None = None,
+                   echo=print) -> BatchResult:
+    """Render the packs of a meeting into outputs/<meeting>/<region>/ and write manifest.json and index.html.
+
+    Regions run in parallel (``workers`` processes, default one per core, or an existing Dask
+    cluster at ``scheduler``); a failing region becomes an error entry while the rest finish;
+    unchanged regions are skipped unless ``force``.
+    """
     t0 = time.perf_counter()
     meeting = load_meeting(meeting_file)
     ds = load_dataset(meeting.data_dir)
     warnings = raise_on_errors(check_dataset(ds))
     wanted = list(regions or meeting.regions) or list(ds.regions.sort_values(["depth", "order"])["name"])
-    codes = [ds.region_code(r) for r in wanted]
+    codes = list(dict.fromkeys(ds.region_code(r) for r in wanted))
     out_dir = config.outputs_dir() / safe_name(meeting.slug)
-    out_dir.mkdir(parents=True, exist_ok=True)
     workers = max(1, workers or os.cpu_count() or 1)
+    with MeetingLock(out_dir):
+        _clean_stale(out_dir)
+        jobs, results = [], []
+        for code in codes:
+            name = ds.regions.at[code, "name"]
+            folder = out_dir / safe_name(name)
+            fp = _inputs_fingerprint(meeting, name, ds.fingerprint)
+            if not force and _up_to_date(folder, fp, meeting.formats):
+                results.append(PackResult(region=name, folder=config.display_path(folder), status="skipped",
+                                          files=_pack_files(folder, meeting.formats)))
+                continue
+            jobs.append((meeting.notebook, meeting.params_for(name), str(folder), meeting.formats, fp, timeout,
+                         True, str(config.project_root())))
 
-    jobs, results = [], []
-    for code in codes:
-        name = ds.regions.at[code, "name"]
-        folder = out_dir / safe_name(name)
-        fp = _inputs_fingerprint(meeting, name, ds.fingerprint)
-        if not force and _up_to_date(folder, fp, meeting.formats):
-            results.append(PackResult(region=name, folder=config.display_path(folder), status="skipped",
-                                      files={f: config.display_path(folder / n) for f, n in (
-                                          ("ipynb", config.PACK_NOTEBOOK), ("html", config.PACK_HTML),
-                                          ("pdf", config.PACK_PDF)) if f == "ipynb" or f in meeting.formats}))
-            continue
-        jobs.append((meeting.notebook, meeting.params_for(name), str(folder), meeting.formats, fp))
-
-    echo(f"会议：{meeting.name}（{meeting.source}）")
-    echo(f"共 {len(codes)} 个地区：{len(jobs)} 个需要生成，{len(results)} 个未变化已跳过；并行 {min(workers, max(len(jobs), 1))} 个进程。")
-    if jobs:
-        ctx = multiprocessing.get_context("spawn")
-        done = 0
-        with cf.ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=ctx) as pool:
-            futures = {pool.submit(_render_one, *job): job for job in jobs}
-            for future in cf.as_completed(futures):
-                job = futures[future]
-                try:
-                    res = future.result()
-                except Exception as exc:  # the worker process itself died
-                    res = PackResult(region=job[1].region, folder=config.display_path(Path(job[2])), status="failed",
-                                     error=f"工作进程异常退出：{exc}")
-                results.append(res)
-                done += 1
-                elapsed = time.perf_counter() - t0
-                eta = elapsed / done * (len(jobs) - done)
-                failed = sum(r.status == "failed" for r in results)
-                mark = "完成" if res.status == "ok" else "失败"
-                echo(f"[{done}/{len(jobs)}] {res.region} {mark}（失败 {failed}，剩余 {len(jobs) - done}，预计还需 {eta:.0f} 秒）")
-    order = {ds.regions.at[c, "name"]: i for i, c in enumerate(codes)}
-    results.sort(key=lambda r: order.get(r.region, 1e9))
-    batch = BatchResult(meeting=meeting, out_dir=out_dir, packs=results, seconds=time.perf_counter() - t0)
-    metrics = compute_metrics(ds, meeting.year, meeting.as_of or None)
-    write_manifest(batch, ds, warnings)
-    write_index(batch, ds, metrics)
+        where = f"Dask 集群 {scheduler}" if scheduler else f"并行 {min(workers, max(len(jobs), 1))} 个进程"
+        echo(f"会议：{meeting.name}（{meeting.source}）")
+        echo(f"共 {len(codes)} 个地区：{len(jobs)} 个需要生成，{len(results)} 个未变化已跳过；{where}。")
+        if jobs:
+            results += _run_jobs(jobs, workers, scheduler, echo, t0)
+        order = {ds.regions.at[c, "name"]: i for i, c in enumerate(codes)}
+        results.sort(key=lambda r: order.get(r.region, 1e9))
+        batch = BatchResult(meeting=meeting, out_dir=out_dir, packs=results, seconds=time.perf_counter() - t0)
+        metrics = compute_metrics(ds, meeting.year, meeting.as_of or None)
+        write_manifest(batch, ds, warnings)
+        write_index(batch, ds, metrics)
     ok = sum(r.status == "ok" for r in results)
     skipped = sum(r.status == "skipped" for r in results)
     echo(f"完成：生成 {ok} 份，跳过 {skipped} 份，失败 {len(batch.failed)} 份，用时 {batch.seconds:.1f} 秒。")
@@ -137,6 +214,34 @@ def render_meeting(meeting_file: str | Path, *, workers: int | None = None, regi
         where = f"第 {r.failed_cell} 个单元格" if r.failed_cell else "执行过程"
         echo(f"  失败：{r.region}，{where}：{r.error}" + (f"（部分执行的笔记本：{r.partial_notebook}）" if r.partial_notebook else ""))
     return batch
+
+
+def _pack_files(folder: Path, formats) -> dict:
+    names = {"ipynb": config.PACK_NOTEBOOK, "html": config.PACK_HTML, "pdf": config.PACK_PDF}
+    return {k: config.display_path(folder / n) for k, n in names.items() if k == "ipynb" or k in formats}
+
+
+def _run_jobs(jobs: list, workers: int, scheduler: str | None, echo, t0: float) -> list[PackResult]:
+    results: list[PackResult] = []
+    started = time.perf_counter()
+    with _executor(min(workers, len(jobs)), scheduler) as pool:
+        futures = {pool.submit(_render_one, *job): job for job in jobs}
+        completed = pool.completed(futures) if isinstance(pool, _DaskPool) else cf.as_completed(futures)
+        for future in completed:
+            job = futures[future]
+            try:
+                res = future.result()
+            except Exception as exc:  # noqa: BLE001 - the worker process itself died
+                res = PackResult(region=job[1].region, folder=config.display_path(Path(job[2])), status="failed",
+                                 error=f"工作进程异常退出（{type(exc).__name__}）。重新运行将只生成未完成的地区。")
+            results.append(res)
+            done = len(results)
+            failed = sum(r.status == "failed" for r in results)
+            eta = (time.perf_counter() - started) / done * (len(jobs) - done)
+            mark = "完成" if res.status == "ok" else "失败"
+            echo(f"[{done}/{len(jobs)}] {res.region} {mark} — 完成 {done - failed}，失败 {failed}，"
+                 f"剩余 {len(jobs) - done}，预计还需 {eta:.0f} 秒")
+    return results
 
 
 def _hash_file(path: Path) -> str:

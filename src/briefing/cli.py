@@ -1,4 +1,4 @@
-"""The ``briefing`` command: render a meeting's packs, validate a data folder."""
+"""The ``briefing`` command: render a meeting's packs, validate a data folder, check and scaffold theme notebooks."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ from .errors import BriefingError
 def _render(args) -> int:
     from .batch import render_meeting
     regions = [r.strip() for r in args.regions.split(",") if r.strip()] if args.regions else None
-    batch = render_meeting(args.meeting, workers=args.workers, regions=regions, force=args.force)
+    batch = render_meeting(args.meeting, workers=args.workers, regions=regions, force=args.force,
+                           scheduler=args.scheduler or None, timeout=args.timeout)
     return 1 if batch.failed else 0
 
 
@@ -28,6 +29,34 @@ def _validate(args) -> int:
     return 1 if errors else 0
 
 
+def _check(args) -> int:
+    from .themes import check_theme
+    regions = [r.strip() for r in args.regions.split(",") if r.strip()] if args.regions else None
+    result = check_theme(args.notebook, regions, workers=args.workers, timeout=args.timeout)
+    return 0 if result.ok else 1
+
+
+def _new_theme(args) -> int:
+    from .themes import new_theme
+    created = new_theme(args.name, args.source, args.title)
+    print("已创建：" + "、".join(created))
+    print(f"下一步：make lab 打开 {created[1]} 编辑；改完运行 briefing check {created[1]}；"
+          f"再运行 briefing render {created[2]} 生成全部地区的简报。编辑说明见 docs/编辑指南.md。")
+    return 0
+
+
+def _lab(args) -> int:
+    import subprocess
+    from .themes import lab_command
+    argv, env = lab_command(port=args.port, open_browser=not args.no_browser)
+    print("正在启动 JupyterLab（按 Ctrl+C 两次关闭）。主题笔记本在 notebooks/ 下，编辑说明见 docs/编辑指南.md。")
+    try:
+        return subprocess.call(argv, env=env)
+    except KeyboardInterrupt:
+        print("JupyterLab 已关闭。")
+        return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="briefing", description="工会会议简报材料：按地区生成 HTML 和 PDF 简报。")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -36,10 +65,27 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--workers", type=int, default=None, help="并行进程数（默认：CPU 核数）")
     r.add_argument("--regions", default="", help="只生成这些地区，逗号分隔，如 城关区,新华区")
     r.add_argument("--force", action="store_true", help="即使输入未变化也重新生成")
+    r.add_argument("--scheduler", default="", help="在已有的 Dask 集群上运行，如 tcp://10.0.0.5:8786")
+    r.add_argument("--timeout", type=float, default=600, help="单个单元格的最长运行秒数（默认 600），超时的地区记为失败")
     r.set_defaults(func=_render)
     v = sub.add_parser("validate", help="检查数据目录，列出错误和提示")
     v.add_argument("data", nargs="?", default="data/sample", help="数据目录（默认 data/sample）")
     v.set_defaults(func=_validate)
+    c = sub.add_parser("check", help="检查主题笔记本：参数单元格，并为每个地区试运行一遍")
+    c.add_argument("notebook", help="主题笔记本，如 notebooks/annual_plenary.ipynb")
+    c.add_argument("--regions", default="", help="只检查这些地区，逗号分隔，如 城关区,示例市（默认：全部地区）")
+    c.add_argument("--workers", type=int, default=None, help="并行进程数（默认：CPU 核数）")
+    c.add_argument("--timeout", type=float, default=300, help="单个单元格的最长运行秒数（默认 300）")
+    c.set_defaults(func=_check)
+    n = sub.add_parser("new-theme", help="从现有主题复制出一个新主题（笔记本和会议文件）")
+    n.add_argument("name", help="新主题的名称（用作文件名），如 topic_organising")
+    n.add_argument("--from", dest="source", required=True, help="复制哪个主题，如 annual_plenary")
+    n.add_argument("--title", default="", help="新主题的中文标题，如 建会入会专题会议（默认用名称）")
+    n.set_defaults(func=_new_theme)
+    lab = sub.add_parser("lab", help="用本项目的内核打开 JupyterLab，编辑主题笔记本")
+    lab.add_argument("--port", type=int, default=None, help="端口（默认 8888，被占用时自动换一个）")
+    lab.add_argument("--no-browser", action="store_true", help="不自动打开浏览器（远程或无桌面时使用）")
+    lab.set_defaults(func=_lab)
     return parser
 
 

@@ -7,6 +7,7 @@ is escaped: a region or indicator name is always shown as text, never as markup.
 
 from __future__ import annotations
 
+import datetime
 import functools
 from dataclasses import dataclass
 from html import escape
@@ -15,7 +16,7 @@ import pandas as pd
 
 from . import charts, narrate
 from .compute import as_of_date, compute_metrics, compute_series
-from .errors import Finding
+from .errors import Finding, ParameterError
 from .formatting import format_percent, format_points, format_value, format_amount
 from .load import Dataset, load_dataset
 from .params import PackParams, make_params
@@ -100,17 +101,34 @@ class Pack:
         return m[(m["tier"] == 1) & m["value"].notna()].sort_values(["theme_order", "order"])["indicator"].tolist()
 
 
-@functools.lru_cache(maxsize=4)
-def _load_checked(data_dir: str, fingerprint_key: float) -> tuple[Dataset, tuple[Finding, ...]]:
-    ds = load_dataset(data_dir)
-    warnings = raise_on_errors(check_dataset(ds))
-    return ds, tuple(warnings)
-
-
-def _mtime_key(data_dir: str) -> float:
+def _mtime_key(data_dir: str) -> tuple:
+    """Changes whenever a file of the data folder changes (so a long-lived kernel never shows stale data)."""
     from . import config
     folder = config.resolve(data_dir)
-    return max((p.stat().st_mtime_ns for p in folder.iterdir() if p.is_file()), default=0)
+    if not folder.is_dir():
+        return ()
+    return tuple(sorted((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in folder.iterdir() if p.is_file()))
+
+
+@functools.lru_cache(maxsize=2)
+def _prepared(data_dir: str, key: tuple, year: int, as_of: str):
+    """Load, check and compute once per data folder, year and date; packs of one batch share it (read-only)."""
+    ds = load_dataset(data_dir)
+    warnings = tuple(raise_on_errors(check_dataset(ds)))
+    years_present = sorted(ds.figures["year"].unique())
+    if year not in years_present:
+        raise ParameterError(f"数据中没有 {year} 年的数字。数据目录 {ds.location} 中的年份有："
+                             f"{'、'.join(map(str, years_present))}。请检查参数 year。")
+    date = as_of_date(year, as_of)
+    have = ds.figures[(ds.figures["year"] == year) & (ds.figures["as_of"] == date)]
+    if have.empty:
+        dates = sorted(ds.figures.loc[ds.figures["year"] == year, "as_of"].dt.strftime("%Y-%m-%d").unique())
+        raise ParameterError(f"{year} 年没有截至 {date:%Y-%m-%d} 的数据。该年已有的截止日期：{'、'.join(dates)}。"
+                             "请把参数 as_of 改为其中之一（全年数据留空）。")
+    metrics = compute_metrics(ds, year, date)
+    history = list(range(year - HISTORY_YEARS + 1, year + 1))
+    series = compute_series(ds, history, (date.month, date.day))
+    return ds, warnings, metrics, series
 
 
 def open_pack(params: PackParams | dict) -> Pack:
@@ -122,24 +140,8 @@ def open_pack(params: PackParams | dict) -> Pack:
     if isinstance(params, dict):
         params = make_params(params)
     charts.use_svg()
-    ds, warnings = _load_checked(params.data_dir, _mtime_key(params.data_dir))
+    ds, warnings, metrics, series = _prepared(params.data_dir, _mtime_key(params.data_dir), params.year, params.as_of)
     region = ds.region_code(params.region)
-    year = params.year
-    years_present = sorted(ds.figures["year"].unique())
-    if year not in years_present:
-        from .errors import ParameterError
-        raise ParameterError(f"数据中没有 {year} 年的数字。数据目录 {ds.location} 中的年份有："
-                             f"{'、'.join(map(str, years_present))}。请检查参数 year。")
-    date = as_of_date(year, params.as_of)
-    have = ds.figures[(ds.figures["year"] == year) & (ds.figures["as_of"] == date)]
-    if have.empty:
-        dates = sorted(ds.figures.loc[ds.figures["year"] == year, "as_of"].dt.strftime("%Y-%m-%d").unique())
-        from .errors import ParameterError
-        raise ParameterError(f"{year} 年没有截至 {date:%Y-%m-%d} 的数据。该年已有的截止日期：{'、'.join(dates)}。"
-                             "请把参数 as_of 改为其中之一（全年数据留空）。")
-    metrics = compute_metrics(ds, year, date)
-    history = [y for y in range(year - HISTORY_YEARS + 1, year + 1)]
-    series = compute_series(ds, history, (date.month, date.day))
     mine = [w for w in warnings if w.region in ("", region)]
     return Pack(params=params, dataset=ds, region=region, metrics=metrics, series=series, warnings=tuple(mine))
 
@@ -258,7 +260,8 @@ def show_data_note(pack: Pack) -> Html:
     items = [
         f"数据截至：{pack.as_of:%Y年%m月%d日}" + ("（年中数据，同比为与上年同期比较）" if pack.mid_year else "（全年数据）"),
         "数据来源：" + ("；".join(sources) if sources else "—"),
-        f"数据集：{ds.meta.get('name', ds.location)}（{ds.location}，指纹 {ds.fingerprint}）",
+        f"数据集：{ds.meta.get('name', ds.location)}（{ds.location}，数据指纹 {ds.fingerprint}）",
+        f"生成日期：{datetime.date.today():%Y年%m月%d日}",
         "计算口径：比率由分子、分母重新计算，上级比率为下级分子之和除以分母之和；比率的变化以百分点表示；"
         "上年同期为零时不计算增幅；数字按四舍五入显示。",
     ]

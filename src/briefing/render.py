@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from html import escape
@@ -122,56 +123,80 @@ class PackResult:
 
 
 def render_pack(notebook: str | Path, params: PackParams, out_dir: Path, formats=("html", "pdf"),
-                kernel_name: str | None = None) -> PackResult:
-    """Execute ``notebook`` for one region and write the executed notebook, HTML and PDF into ``out_dir``."""
+                kernel=None, timeout: float | None = None) -> PackResult:
+    """Execute ``notebook`` for one region and write the executed notebook, HTML and PDF into ``out_dir``.
+
+    ``kernel`` is an optional ``briefing.kernel.WarmKernel`` reused between packs (batch
+    rendering); without it papermill starts and stops a kernel of its own, as on the command
+    line. ``timeout`` limits each cell, in seconds. Never leaves a half-written file.
+    """
     import papermill as pm
 
     notebook = config.resolve(notebook)
     out_dir.mkdir(parents=True, exist_ok=True)
     result = PackResult(region=params.region, folder=config.display_path(out_dir))
     final_nb = out_dir / config.PACK_NOTEBOOK
-    tmp_nb = out_dir / f".{config.PACK_NOTEBOOK}.{os.getpid()}.running"
+    tmp_nb = out_dir / f".{os.getpid()}.{threading.get_ident()}.partial.ipynb"
     t0 = time.perf_counter()
+    run = dict(parameters=params.to_papermill(), progress_bar=False, log_output=False,
+               request_save_on_cell_execute=False, execution_timeout=timeout)
+    if kernel is not None:
+        from .kernel import ENGINE
+        run.update(engine_name=ENGINE, warm=kernel.ready())
+        target = None  # nothing written while running; a failed notebook is written below
+    else:
+        run.update(cwd=str(config.project_root()))
+        target = str(tmp_nb)
     try:
-        pm.execute_notebook(str(notebook), str(tmp_nb), parameters=params.to_papermill(),
-                            kernel_name=kernel_name, progress_bar=False, log_output=False,
-                            cwd=str(config.project_root()))
+        nb = pm.execute_notebook(str(notebook), target, **run)
     except pm.PapermillExecutionError as exc:
         failed = out_dir / "briefing.failed.ipynb"
-        if tmp_nb.exists():
+        if kernel is not None:
+            if kernel.last_nb is not None:
+                _scrub(kernel.last_nb, notebook, failed)
+                write_atomic(failed, nbformat.writes(kernel.last_nb))
+            kernel.discard()
+        elif tmp_nb.exists():
             os.replace(tmp_nb, failed)
         result.status, result.failed_cell = "failed", exc.exec_count
-        result.error = f"{exc.ename}: {exc.evalue}"
+        result.error = f"{exc.ename}: {_first_line(exc.evalue)}"
         result.partial_notebook = config.display_path(failed)
         return result
-    except Exception as exc:  # kernel died, bad notebook file …
+    except BaseException as exc:  # kernel died, cell timed out, bad notebook file, interrupted …
+        if kernel is not None:
+            kernel.discard()
         tmp_nb.unlink(missing_ok=True)
-        result.status, result.error = "failed", f"{type(exc).__name__}: {exc}"
+        if not isinstance(exc, Exception):
+            raise
+        result.status, result.error = "failed", f"{type(exc).__name__}: {_first_line(str(exc))}"
         return result
-    result.seconds["execute"] = round(time.perf_counter() - t0, 3)
-    nb = nbformat.read(tmp_nb, as_version=4)
-    _scrub(nb, notebook, final_nb)
     tmp_nb.unlink(missing_ok=True)
-    write_atomic(final_nb, nbformat.writes(nb))
-    (out_dir / "briefing.failed.ipynb").unlink(missing_ok=True)
-    result.files["ipynb"] = config.display_path(final_nb)
+    if kernel is not None:
+        kernel.release()
+    result.seconds["execute"] = round(time.perf_counter() - t0, 3)
+    _scrub(nb, notebook, final_nb)
 
     t1 = time.perf_counter()
     title = f"{params.meeting or '工作会议'} · {params.region}"
     html = export_html(nb, title=title, running_head=f"{params.meeting} · {params.region} · 内部资料")
+    pdf = html_to_pdf(html) if "pdf" in formats else None
+    result.seconds["export"] = round(time.perf_counter() - t1, 3)
+    # Write the notebook last-but-one and the HTML/PDF together, each atomically.
+    write_atomic(final_nb, nbformat.writes(nb))
+    result.files["ipynb"] = config.display_path(final_nb)
     if "html" in formats:
         write_atomic(out_dir / config.PACK_HTML, html)
         result.files["html"] = config.display_path(out_dir / config.PACK_HTML)
-    result.seconds["html"] = round(time.perf_counter() - t1, 3)
-    if "pdf" in formats:
-        t2 = time.perf_counter()
-        try:
-            write_atomic(out_dir / config.PACK_PDF, html_to_pdf(html))
-        except Exception as exc:
-            raise RenderError(f"{params.region} 的 PDF 生成失败：{exc}") from exc
+    if pdf is not None:
+        write_atomic(out_dir / config.PACK_PDF, pdf)
         result.files["pdf"] = config.display_path(out_dir / config.PACK_PDF)
-        result.seconds["pdf"] = round(time.perf_counter() - t2, 3)
+    (out_dir / "briefing.failed.ipynb").unlink(missing_ok=True)
     return result
+
+
+def _first_line(text: str) -> str:
+    lines = [line for line in str(text).strip().splitlines() if line.strip()]
+    return lines[0] if len(lines) == 1 else "\n".join(lines[:12])
 
 
 def _scrub(nb: nbformat.NotebookNode, notebook: Path, final: Path) -> None:

@@ -1,0 +1,141 @@
+"""Warm kernels: one Jupyter kernel kept per worker and reset to a clean state before every pack.
+
+Starting a kernel and importing pandas and Altair costs more than rendering a pack, so a
+worker keeps its kernel between packs. Before each pack the user namespace, the output
+history and the execution counter are reset (``%reset -f``), so a pack rendered after
+another region is the same as the pack rendered alone (tests/test_batch.py shows it).
+A kernel that failed, timed out or died is thrown away and a new one started.
+
+papermill does not officially take a running kernel (papermill#326), so a small engine,
+registered here as "briefing", passes it to papermill's own notebook client and closes
+the client's channels after each pack.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import threading
+
+from jupyter_client.manager import KernelManager
+from papermill.clientwrap import PapermillNotebookClient
+from papermill.engines import NBClientEngine, papermill_engines
+from papermill.utils import merge_kwargs, remove_args
+
+from . import config
+
+ENGINE = "briefing"
+# Run silently (no history, no counter) before every pack.
+# (%reset -f also empties the output cache and collects garbage.)
+RESET_CODE = """\
+get_ipython().run_line_magic("reset", "-f")
+get_ipython().execution_count = 1
+"""
+# Imports that every theme needs; done once per kernel so packs do not pay for them.
+WARM_CODE = "import briefing, pandas, altair"
+
+
+class WarmEngine(NBClientEngine):
+    """papermill's nbclient engine, executing on a warm kernel handed in as ``warm``."""
+
+    @classmethod
+    def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False, stdout_file=None, stderr_file=None,
+                                 start_timeout=60, execution_timeout=None, **kwargs):
+        from papermill.log import logger
+        warm: WarmKernel = kwargs.pop("warm")
+        kwargs = remove_args(["input_path", "timeout", "startup_timeout"], **kwargs)
+        final = merge_kwargs(kwargs, timeout=execution_timeout, startup_timeout=start_timeout,
+                             kernel_name=kernel_name, log=logger, log_output=log_output,
+                             stdout_file=stdout_file, stderr_file=stderr_file)
+        client = PapermillNotebookClient(nb_man, km=warm.km, **final)
+        client.kc = warm.kc  # the open channels, so a pack does not wait for a new client to connect
+        try:
+            nb = client.execute()
+        finally:
+            warm.last_nb = client.nb
+            client.kc = None
+        return nb
+
+
+papermill_engines.register(ENGINE, WarmEngine)
+
+
+class WarmKernel:
+    """One kernel and one open client reused across packs. Not shared between threads: use ``for_this_thread()``."""
+
+    def __init__(self, kernel_name: str = "python3", quiet: bool = True):
+        self.kernel_name, self.quiet = kernel_name, quiet
+        self.km: KernelManager | None = None
+        self.kc = None
+        self.last_nb = None
+        self._pending: str | None = None
+        self.packs = 0
+
+    def ready(self) -> "WarmKernel":
+        """A started kernel with a clean namespace, ready for the next pack."""
+        if self.km is None or not self.km.is_alive():
+            self.discard()
+            km = KernelManager(kernel_name=self.kernel_name)
+            extra = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL} if self.quiet else {}
+            km.start_kernel(cwd=str(config.project_root()), **extra)
+            self.km = km
+            self.kc = km.blocking_client()
+            self.kc.start_channels()
+            self.kc.wait_for_ready(timeout=120)
+            self._wait(self.kc.execute(WARM_CODE, silent=True, store_history=False))
+            self._pending = self.kc.execute(RESET_CODE, silent=True, store_history=False)
+        if self._pending is None:  # the previous pack did not schedule its reset
+            self._pending = self.kc.execute(RESET_CODE, silent=True, store_history=False)
+        self._wait(self._pending)
+        self._pending = None
+        self.last_nb = None
+        self.packs += 1
+        return self
+
+    def release(self) -> None:
+        """After a pack: start the reset now, so it runs while the pack is exported."""
+        if self.kc is not None and self._pending is None:
+            self._pending = self.kc.execute(RESET_CODE, silent=True, store_history=False)
+
+    def _wait(self, msg_id: str, timeout: float = 120) -> None:
+        while True:
+            reply = self.kc.get_shell_msg(timeout=timeout)
+            if reply["parent_header"].get("msg_id") != msg_id:
+                continue
+            if reply["content"]["status"] != "ok":
+                content = reply["content"]
+                raise RuntimeError(f"内核准备失败：{content.get('ename')}: {content.get('evalue')}")
+            return
+
+    def discard(self) -> None:
+        """Shut the kernel down (after a failure, a timeout, or at the end of a batch)."""
+        if self.kc is not None:
+            try:
+                self.kc.stop_channels()
+            except Exception:  # noqa: BLE001
+                pass
+            self.kc = None
+        if self.km is not None:
+            try:
+                self.km.shutdown_kernel(now=True)
+            except Exception:  # noqa: BLE001 - it may already be dead
+                pass
+            self.km = None
+        self._pending = None
+
+
+_local = threading.local()
+
+
+def for_this_thread(kernel_name: str = "python3") -> WarmKernel:
+    """The calling thread's warm kernel (created on first use)."""
+    kernel = getattr(_local, "kernel", None)
+    if kernel is None or kernel.kernel_name != kernel_name:
+        kernel = _local.kernel = WarmKernel(kernel_name)
+    return kernel
+
+
+def shutdown_this_thread() -> None:
+    kernel = getattr(_local, "kernel", None)
+    if kernel is not None:
+        kernel.discard()
+        _local.kernel = None
