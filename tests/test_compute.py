@@ -389,3 +389,45 @@ def test_sample_city_completion_is_sum_over_sum():
     city = row(m, "SL00", "new_members")
     assert city["value"] == kids["value"].sum()
     assert city["completion"] == pytest.approx(city["value"] / city["target"] * 100)
+
+
+# ---------------------------------------------------------------- golden metrics of sample packs
+
+def _refresh_golden():
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "scripts" / "refresh_golden.py"
+    spec = importlib.util.spec_from_file_location("refresh_golden", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+GOLDEN = _refresh_golden()
+
+
+@pytest.fixture(scope="module")
+def sample():
+    return load_dataset("data/sample")
+
+
+@pytest.mark.parametrize("region,year,as_of", GOLDEN.CASES)
+def test_golden_metrics(sample, region, year, as_of):
+    path = GOLDEN.golden_path(region, year, as_of)
+    assert path.is_file(), f"缺少基准文件 {path.name}：运行 make golden 生成，核对后提交。"
+    expected = path.read_text(encoding="utf-8")
+    got = GOLDEN.golden_text(sample, region, year, as_of)
+    assert got == expected, (f"{path.name} 与当前计算结果不同。若改动是有意的，运行 make golden，"
+                             "用 git diff tests/golden 逐项核对后提交。")
+
+
+def test_golden_figures_by_hand(sample):
+    """A few numbers of the golden files, worked out by hand from data/sample/figures.csv."""
+    mid = compute_metrics(sample, 2026, "2026-06-30")
+    nu = row(mid, "SL01", "new_unions")   # 36 by 30 June 2026 against 34 by 30 June 2025; target 70
+    assert (nu["value"], nu["prev_value"], nu["change"]) == (36, 34, 2)
+    assert round(nu["change_pct"], 4) == 5.8824                  # 2 ÷ 34
+    assert round(nu["completion"], 4) == 51.4286                 # 36 ÷ 70
+    assert (nu["time_progress"], nu["pace_gap"], nu["pace"]) == (50.0, 1.4, "同步")   # 51.4 − 50.0
+    assert (nu["rank"], nu["rank_prev"], nu["rank_change"], nu["peers"]) == (7, 8, 1, 12)
