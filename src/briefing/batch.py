@@ -200,7 +200,9 @@ def render_meeting(meeting_file: str | Path, *, workers: int | None = None, regi
         echo(f"共 {len(codes)} 个地区：{len(jobs)} 个需要生成，{len(results)} 个未变化已跳过；{where}。")
         if jobs:
             results += _run_jobs(jobs, workers, scheduler, echo, t0)
-        order = {ds.regions.at[c, "name"]: i for i, c in enumerate(codes)}
+        results += _earlier_packs(out_dir, {r.region for r in results}, ds)
+        all_codes = ds.regions.sort_values(["depth", "order"]).index
+        order = {ds.regions.at[c, "name"]: i for i, c in enumerate(all_codes)}
         results.sort(key=lambda r: order.get(r.region, 1e9))
         batch = BatchResult(meeting=meeting, out_dir=out_dir, packs=results, seconds=time.perf_counter() - t0)
         metrics = compute_metrics(ds, meeting.year, meeting.as_of or None)
@@ -214,6 +216,29 @@ def render_meeting(meeting_file: str | Path, *, workers: int | None = None, regi
         where = f"第 {r.failed_cell} 个单元格" if r.failed_cell else "执行过程"
         echo(f"  失败：{r.region}，{where}：{r.error}" + (f"（部分执行的笔记本：{r.partial_notebook}）" if r.partial_notebook else ""))
     return batch
+
+
+def _earlier_packs(out_dir: Path, rendered: set[str], ds) -> list[PackResult]:
+    """Packs of this meeting from earlier runs (e.g. before ``--regions``), so the index lists the whole meeting."""
+    path = out_dir / "manifest.json"
+    if not path.is_file():
+        return []
+    try:
+        previous = json.loads(path.read_text(encoding="utf-8")).get("packs", [])
+    except (OSError, ValueError):
+        return []
+    known = set(ds.regions["name"])
+    keep = []
+    for entry in previous:
+        name = entry.get("region")
+        if name in rendered or name not in known:
+            continue
+        fields = {f.name for f in dataclasses.fields(PackResult)}
+        pack = PackResult(**{k: v for k, v in entry.items() if k in fields})
+        if pack.status == "ok":
+            pack.status = "skipped"  # not redone in this run
+        keep.append(pack)
+    return keep
 
 
 def _pack_files(folder: Path, formats) -> dict:
@@ -278,6 +303,22 @@ def write_manifest(batch: BatchResult, ds, warnings) -> Path:
     return path
 
 
+HEAT_MAX_REGIONS = 60  # beyond this a heat-table is unreadable; the table below still lists every region
+
+
+def _heat_svg(batch: BatchResult, ds, metrics: pd.DataFrame) -> str:
+    """The completion heat-table (regions × indicators) as inline SVG, for meetings small enough to read it."""
+    names = [r.region for r in batch.packs]
+    if not names or len(names) > HEAT_MAX_REGIONS:
+        return ""
+    import vl_convert as vlc
+    from .charts import chart_heat
+    codes = [ds.region_code(n) for n in names]
+    note = f"数据来源：{'示例数据（虚构）' if ds.is_sample else ds.meta.get('source') or ds.location}"
+    chart = chart_heat(metrics[metrics["region"].isin(codes)], ds.regions.loc[codes], note=note)
+    return f'<figure class="chart heat">{vlc.vegalite_to_svg(chart.to_dict())}</figure>'
+
+
 def write_index(batch: BatchResult, ds, metrics: pd.DataFrame) -> Path:
     """The meeting's index page: every region, its headline completion, links, and failures."""
     from .render import pack_css
@@ -301,12 +342,14 @@ def write_index(batch: BatchResult, ds, metrics: pd.DataFrame) -> Path:
                     f"<td>{escape(completion + extra)}</td>"
                     f"<td>{escape(format_percent(avg.median(), 1)) if len(avg) else '—'}</td><td>{links}</td></tr>")
     sample = '<p class="sample-mark">示例数据 · 数字均为虚构</p>' if ds.is_sample else ""
+    heat = _heat_svg(batch, ds, metrics)
     m = batch.meeting
     html = f"""<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1.0"><title>{escape(m.name)} · 简报索引</title>
 <style>{pack_css()}</style></head><body><main class="pack">
 <p class="secret-mark">内部资料 注意保存</p><h1>{escape(m.name)}</h1>{sample}
 <p>{m.year}年{'（数据截至' + escape(m.as_of) + '）' if m.as_of else ''}各地区简报材料，共 {len(batch.packs)} 份。</p>
+{heat}
 <table class="data"><thead><tr><th>地区</th><th>类别</th><th>目标完成</th><th>完成率中位数</th><th>简报</th></tr></thead>
 <tbody>{''.join(rows)}</tbody></table>
 <p class="muted">数据指纹 {escape(ds.fingerprint)}；生成记录见 manifest.json。</p></main></body></html>"""

@@ -41,8 +41,18 @@ def _theme(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
             .configure_header(labelFont=FONT, titleFont=FONT, labelFontSize=11))
 
 
-def _title(text: str, note: str) -> alt.TitleParams:
-    return alt.TitleParams(text=text, subtitle=note) if note else alt.TitleParams(text=text)
+def _title(text: str, note: str = "") -> alt.TitleParams:
+    return alt.TitleParams(text=text)
+
+
+def _finish(chart, title: str, note: str):
+    """The chart's title above it and its source line (来源、截至日期) under it, then the shared theme."""
+    chart = chart.properties(title=_title(title))
+    if note:
+        chart = alt.vconcat(chart).properties(
+            title=alt.TitleParams(text=note, orient="bottom", anchor="start", fontSize=10, fontWeight="normal",
+                                  color=MUTED, offset=8))
+    return _theme(chart)
 
 
 def _label(row: pd.Series) -> str:
@@ -80,9 +90,8 @@ def chart_completion(metrics: pd.DataFrame, note: str = "") -> alt.Chart:
         rules.append(alt.Chart(pd.DataFrame({"x": [p], "t": [f"时间进度 {format_percent(p, 1)}"]}))
                      .mark_text(color=PRIMARY, align="left", dx=3, dy=-6, fontSize=10, baseline="bottom")
                      .encode(x="x:Q", y=alt.value(0), text="t:N"))
-    chart = alt.layer(bars, text, *rules).properties(
-        width=WIDTH - 220, height=max(len(data), 1) * 22, title=_title("年度目标完成情况", note))
-    return _theme(chart)
+    chart = alt.layer(bars, text, *rules).properties(width=WIDTH - 220, height=max(len(data), 1) * 22)
+    return _finish(chart, "年度目标完成情况", note)
 
 
 def _completion_status(row: pd.Series) -> str:
@@ -128,8 +137,8 @@ def chart_yoy(metrics: pd.DataFrame, note: str = "", max_items: int = 16) -> alt
         panels.append(alt.layer(bars, zero, labels).properties(width=WIDTH - 240, height=len(frame) * 20))
     if not panels:
         panels = [alt.Chart(pd.DataFrame({"t": ["无上年同期数据"]})).mark_text().encode(text="t:N")]
-    chart = alt.vconcat(*panels, spacing=18).properties(title=_title("主要指标同比变化", note)).resolve_scale(color="shared")
-    return _theme(chart)
+    chart = alt.vconcat(*panels, spacing=18).resolve_scale(color="shared")
+    return _finish(chart, "主要指标同比变化", note)
 
 
 def _better(row: pd.Series) -> str:
@@ -152,9 +161,8 @@ def chart_trend(series: pd.DataFrame, region: str, indicators: list[str], catalo
     chart = (line.properties(width=150, height=110)
              .facet(facet=alt.Facet("label:N", sort=order, title=None, header=alt.Header(labelFontSize=11)),
                     columns=3)
-             .resolve_scale(y="independent")
-             .properties(title=_title("主要指标近年走势", note)))
-    return _theme(chart)
+             .resolve_scale(y="independent"))
+    return _finish(chart, "主要指标近年走势", note)
 
 
 def chart_peers(metrics: pd.DataFrame, region: str, indicator: str, regions: pd.DataFrame,
@@ -183,6 +191,33 @@ def chart_peers(metrics: pd.DataFrame, region: str, indicator: str, regions: pd.
         x=alt.X("value:Q", title=f"{name}（{unit}）" if unit else name),
         y=y, color=alt.condition("datum.self", alt.value(PRIMARY), alt.value(NEUTRAL)))
     text = alt.Chart(data).mark_text(align="left", dx=3, fontSize=10, color=INK).encode(x="value:Q", y=y, text="text:N")
-    chart = alt.layer(bars, text).properties(width=WIDTH - 200, height=max(len(data), 1) * 20,
-                                             title=_title(f"{name}：与同级比较", note))
-    return _theme(chart)
+    chart = alt.layer(bars, text).properties(width=WIDTH - 200, height=max(len(data), 1) * 20)
+    return _finish(chart, f"{name}：与同级比较", note)
+
+
+def chart_heat(metrics: pd.DataFrame, regions: pd.DataFrame, note: str = "") -> alt.Chart:
+    """Completion heat-table for a meeting's index page: regions × targeted indicators.
+
+    Absolute targets show the completion rate; "X%以上" thresholds show 达标/未达标.
+    """
+    data = metrics[metrics["target"].notna() & metrics["value"].notna()].copy()
+    data["label"] = data["region"].map(regions["name"])
+    data["indicator_name"] = data["name"]
+    met = data["met"].fillna(False).astype(bool)
+    data["shown"] = [format_percent(c, 0) if pd.notna(c) else ("达标" if m else "未达标")
+                     for c, m in zip(data["completion"], met)]
+    data["score"] = data["completion"].where(data["completion"].notna(), met.map({True: 100.0, False: 90.0}))
+    data["score"] = data["score"].clip(80, 120)
+    region_order = regions.sort_values(["depth", "order"])["name"].tolist()
+    ind_order = data.sort_values(["theme_order", "order"])["indicator_name"].unique().tolist()
+    base = alt.Chart(data).encode(
+        x=alt.X("indicator_name:N", sort=ind_order, title=None,
+                axis=alt.Axis(orient="top", labelAngle=-40, labelAlign="left", labelLimit=140)),
+        y=alt.Y("label:N", sort=[r for r in region_order if r in set(data["label"])], title=None))
+    cells = base.mark_rect(stroke="white", strokeWidth=1).encode(
+        color=alt.Color("score:Q", title="完成年度目标（%）",
+                        scale=alt.Scale(domain=[80, 100, 120], range=[BAD, "#f4f1ea", GOOD]),
+                        legend=alt.Legend(orient="bottom", direction="horizontal", gradientLength=220)))
+    text = base.mark_text(fontSize=9, color=INK).encode(text="shown:N")
+    chart = alt.layer(cells, text).properties(width=alt.Step(44), height=alt.Step(20))
+    return _finish(chart, "各地区年度目标完成情况", note)

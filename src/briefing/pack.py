@@ -79,7 +79,7 @@ class Pack:
         if not parent:
             return ""
         level = self.dataset.regions.at[parent, "level"]
-        return f"全{'市' if level in ('市', '县级市') else level}{'产业工会' if self.info['group'] == '产业工会' else ''}"
+        return f"全{'市' if level in ('市', '县级市') else level}"
 
     @property
     def region_metrics(self) -> pd.DataFrame:
@@ -183,6 +183,12 @@ def show_headlines(pack: Pack) -> Html:
 def show_narrative(pack: Pack) -> Html:
     m = pack.region_metrics
     paras = [f"<p>{escape(narrate.narrate_completion(m, pack.scope))}</p>"]
+    highlights = narrate.narrate_highlights(m)
+    if highlights:
+        paras.append(f"<p>{escape('成效较为突出的是：' + '；'.join(highlights) + '。')}</p>")
+    ranks = narrate.narrate_ranks(m, pack.peer_area, pack.info["group"] if pack.info["parent"] else "同级单位")
+    if ranks:
+        paras.append(f"<p>{escape(ranks)}</p>")
     for theme in narrate.theme_order(m):
         text = narrate.narrate_theme(m, theme, pack.scope, same_period=pack.mid_year)
         if text:
@@ -209,7 +215,8 @@ def show_next_targets(pack: Pack) -> Html:
     rows = []
     for _, r in t.sort_values("order").iterrows():
         ind = cat.loc[r["indicator"]]
-        goal = format_amount(r["target"], ind["unit"], int(ind["decimals"])) + ("以上" if r["target_type"] == "threshold" else "")
+        goal = (narrate.format_goal(r["target"], ind["unit"], int(ind["decimals"])) if r["target_type"] == "threshold"
+                else format_amount(r["target"], ind["unit"], int(ind["decimals"])))
         now = cur["value"].get(r["indicator"])
         now_text = format_amount(now, ind["unit"], int(ind["decimals"])) if now is not None and pd.notna(now) else "—"
         rows.append(f"<tr><td>{escape(ind['name'])}</td><td>{escape(goal)}</td><td>{escape(now_text)}</td>"
