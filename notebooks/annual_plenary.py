@@ -10,7 +10,7 @@
 # ---
 
 # %% [markdown]
-# <!-- 年度工作会议（全委会）简报主题。编辑说明见 docs/；本单元格不会出现在简报中。 -->
+# <!-- 主题：年度工作会议（全委会）。结构：一、上年工作回顾 → 存在的问题和不足 → 二、新一年总体要求和主要任务。编辑说明见 docs/编辑指南.md；本单元格不会出现在简报中。 -->
 
 # %% tags=["parameters"]
 region: str = "示例市"  # 地区名称或代码，与 regions.csv 一致，如 示例市、城关区
@@ -27,13 +27,10 @@ pack = briefing.open_pack(briefing.read_parameters(globals()))
 briefing.show_cover(pack)
 
 # %% [markdown]
-# ## 一、主要指标概览
+# ## 一、上年工作回顾
 
 # %%
 briefing.show_headlines(pack)
-
-# %% [markdown]
-# ## 二、上年工作回顾
 
 # %%
 briefing.show_narrative(pack)
@@ -51,13 +48,16 @@ briefing.chart_trend(pack.series, pack.region, pack.key_indicators, pack.dataset
 briefing.chart_peers(pack.metrics, pack.region, "new_members", pack.dataset.regions, note=pack.note)
 
 # %% [markdown]
-# ## 三、存在的问题和不足
+# ## 存在的问题和不足
 
 # %%
 briefing.show_problems(pack)
 
 # %% [markdown]
-# ## 四、新一年主要目标任务
+# ## 二、新一年总体要求和主要任务
+
+# %%
+briefing.show_next_year_tasks(pack)
 
 # %%
 briefing.show_next_targets(pack)

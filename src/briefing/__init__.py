@@ -13,6 +13,8 @@ from .load import Dataset, load_dataset
 from .pack import (Pack, open_pack, show_cover, show_data_note, show_headlines, show_narrative,
                    show_next_targets, show_problems, show_table)
 from .params import PackParams, load_meeting, read_parameters
+from .sections import (show_next_year_tasks, show_pacing, show_remaining, show_topic_overview, show_topic_problems,
+                       show_topic_table, topic_indicators, topic_metrics)
 from .validate import check_dataset
 
 __version__ = "0.1.0"
@@ -24,4 +26,6 @@ __all__ = [
     "format_points", "load_catalog", "load_dataset", "load_meeting", "open_pack", "read_parameters",
     "round_half_up", "show_cover", "show_data_note", "show_headlines", "show_narrative",
     "show_next_targets", "show_problems", "show_table", "values_at", "__version__",
+    "show_next_year_tasks", "show_pacing", "show_remaining", "show_topic_overview", "show_topic_problems",
+    "show_topic_table", "topic_indicators", "topic_metrics",
 ]

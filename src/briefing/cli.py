@@ -32,7 +32,11 @@ def _validate(args) -> int:
 def _check(args) -> int:
     from .themes import check_theme
     regions = [r.strip() for r in args.regions.split(",") if r.strip()] if args.regions else None
-    result = check_theme(args.notebook, regions, workers=args.workers, timeout=args.timeout)
+    try:
+        result = check_theme(args.notebook, regions, workers=args.workers, timeout=args.timeout, warm=not args.fresh)
+    except KeyboardInterrupt:
+        print("检查已中断。", file=sys.stderr)
+        return 130
     return 0 if result.ok else 1
 
 
@@ -76,6 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--regions", default="", help="只检查这些地区，逗号分隔，如 城关区,示例市（默认：全部地区）")
     c.add_argument("--workers", type=int, default=None, help="并行进程数（默认：CPU 核数）")
     c.add_argument("--timeout", type=float, default=300, help="单个单元格的最长运行秒数（默认 300）")
+    c.add_argument("--fresh", action="store_true", help="每个地区启动一个新内核（较慢；默认每个进程复用一个内核，与 render 相同）")
     c.set_defaults(func=_check)
     n = sub.add_parser("new-theme", help="从现有主题复制出一个新主题（笔记本和会议文件）")
     n.add_argument("name", help="新主题的名称（用作文件名），如 topic_organising")

@@ -1,0 +1,393 @@
+"""Theme sections beyond the standard pack: pacing, work remaining to each target, next year's tasks, one theme in depth.
+
+Each ``show_*`` function takes an opened ``Pack`` and returns an ``Html`` block, like
+those in ``pack``; text is escaped and every number goes through ``formatting``. The
+``topic_*`` helpers pick one theme's (专题) rows for the chart functions.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+import pandas as pd
+
+from . import narrate
+from .compute import year_elapsed, year_end
+from .errors import BriefingError
+from .formatting import format_amount, format_percent, format_points, format_value, round_half_up
+from .pack import Html, Pack
+
+# A lagging indicator needs "X倍" the pace so far; below this the sentence says "保持现有进度".
+SPEED_UP_MARGIN = 1.0
+TOPIC_CHART_LIMIT = 9
+
+
+# ---------------------------------------------------------------- time words
+
+def _month_end(date: pd.Timestamp) -> bool:
+    return (date + pd.Timedelta(days=1)).day == 1
+
+
+def period_words(as_of: pd.Timestamp) -> tuple[str, str]:
+    """How a report names the time done and the time left at ``as_of``.
+
+    >>> period_words(pd.Timestamp("2026-06-30"))
+    ('上半年', '下半年')
+    >>> period_words(pd.Timestamp("2026-09-30")), period_words(pd.Timestamp("2026-12-31"))
+    (('1—9月', '10—12月'), ('全年', ''))
+    """
+    m, d = as_of.month, as_of.day
+    if m == 12 and d == 31:
+        return "全年", ""
+    if not _month_end(as_of):
+        return f"1月1日至{m}月{d}日", "年底前"
+    if m == 6:
+        return "上半年", "下半年"
+    done = "1月" if m == 1 else f"1—{m}月"
+    rest = "12月" if m == 11 else f"{m + 1}—12月"
+    return done, rest
+
+
+def _days(as_of: pd.Timestamp) -> tuple[int, int]:
+    start = pd.Timestamp(year=as_of.year, month=1, day=1)
+    return (as_of - start).days + 1, (year_end(as_of.year) - as_of).days
+
+
+def _ratio_text(ratio: float) -> str:
+    return f"{round_half_up(ratio, 1)}倍"
+
+
+# ---------------------------------------------------------------- remaining work
+
+def remaining_work(metrics: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
+    """What is left to reach each of this year's targets at ``as_of`` (one region's metrics rows).
+
+    Columns: indicator, name, unit, decimals, kind, target_type, target, value, completion,
+    remaining (amount still to do for an absolute target; the gap for an unmet threshold),
+    speed_ratio (for a flow: the pace needed for the rest of the year ÷ the pace so far),
+    status (已完成/进度滞后/进度正常/未完成/已达标/未达标/超出控制目标/无数据). Inputs are not changed.
+
+    >>> rows = pd.DataFrame([{"indicator": "x", "name": "新建基层工会", "unit": "家", "decimals": 0,
+    ...     "kind": "flow", "direction": "higher", "target_type": "absolute", "target": 70.0,
+    ...     "value": 36.0, "completion": 51.4, "met": False, "gap": 34.0, "pace": "同步",
+    ...     "theme_order": 0, "order": 0}])
+    >>> r = remaining_work(rows, pd.Timestamp("2026-06-30")).iloc[0]
+    >>> float(r["remaining"]), round(float(r["speed_ratio"]), 2), r["status"]
+    (34.0, 0.93, '进度正常')
+    """
+    done_days, left_days = _days(as_of)
+    inside = left_days > 0
+    out = []
+    rows = metrics[metrics["target"].notna()].sort_values(["theme_order", "order"])
+    for _, r in rows.iterrows():
+        item = {k: r[k] for k in ("indicator", "name", "unit", "decimals", "kind", "target_type", "target", "value",
+                                  "completion")}
+        item["remaining"], item["speed_ratio"] = float("nan"), float("nan")
+        met = r["met"] is not pd.NA and bool(r["met"])
+        if pd.isna(r["value"]):
+            item["status"] = "无数据"
+        elif r["target_type"] == "threshold":
+            item["status"] = "已达标" if met else "未达标"
+            item["remaining"] = 0.0 if met else float(r["gap"])
+        elif r["direction"] == "lower":
+            item["status"] = "控制在目标以内" if met else "超出控制目标"
+            item["remaining"] = 0.0 if met else float(r["value"] - r["target"])
+        else:
+            remaining = max(float(r["target"] - r["value"]), 0.0)
+            item["remaining"] = remaining
+            if remaining == 0:
+                item["status"] = "已完成"
+            elif not inside:
+                item["status"] = "未完成"
+            else:
+                item["status"] = "进度滞后" if r["pace"] == "滞后" else ("进度正常" if r["pace"] else "未完成")
+                if r["kind"] == "flow" and r["value"] > 0:
+                    item["speed_ratio"] = (remaining / left_days) / (float(r["value"]) / done_days)
+        out.append(item)
+    columns = ["indicator", "name", "unit", "decimals", "kind", "target_type", "target", "value", "completion",
+               "remaining", "speed_ratio", "status"]
+    return pd.DataFrame(out, columns=columns)
+
+
+def _goal(row: pd.Series) -> str:
+    text = format_amount(row["target"], row["unit"], int(row["decimals"]))
+    return text + ("以上" if row["target_type"] == "threshold" else "")
+
+
+def _gap(row: pd.Series) -> str:
+    if row["unit"] == "%":
+        return format_points(row["remaining"], 1)
+    return format_amount(row["remaining"], row["unit"], int(row["decimals"]))
+
+
+def _remaining_sentences(rest: pd.DataFrame, scope: str, done_word: str, rest_word: str) -> list[str]:
+    """Sentences for the speech writer; ``rest_word`` is "" once the year is over."""
+    paras = []
+    todo = rest[rest["target_type"].eq("absolute") & rest["status"].isin(["进度滞后", "进度正常", "未完成"])]
+    if not todo.empty and rest_word:
+        items = "、".join(f"{r['name']}{_gap(r)}" for _, r in todo.iterrows())
+        paras.append(f"{rest_word}，{scope}还需完成{items}，才能完成全年目标任务。")
+    elif not todo.empty:
+        items = "、".join(f"{r['name']}差{_gap(r)}" for _, r in todo.iterrows())
+        paras.append(f"对照全年目标，{scope}{items}，未完成全年目标任务。")
+    lagging = todo[todo["status"].eq("进度滞后") & todo["speed_ratio"].notna()]
+    if not lagging.empty:
+        names = "、".join(lagging["name"])
+        lo, hi = lagging["speed_ratio"].min(), lagging["speed_ratio"].max()
+        need = _ratio_text(hi) if round_half_up(lo, 1) == round_half_up(hi, 1) else f"{_ratio_text(lo)}至{_ratio_text(hi)}"
+        count = f"{len(lagging)}项指标" if len(lagging) > 1 else "该项指标"
+        paras.append(f"其中，{names}{'等' if len(lagging) > 2 else ''}{count}进度滞后，{rest_word}的推进速度需达到"
+                     f"{done_word}的{need}，工作进度有待进一步加快。")
+    short = rest[rest["status"].eq("未达标")]
+    if not short.empty:
+        items = "；".join(f"{r['name']}为{format_amount(r['value'], r['unit'], int(r['decimals']))}，"
+                         f"距“{_goal(r)}”的目标还差{_gap(r)}" for _, r in short.iterrows())
+        paras.append(f"{items}，{'年底前要达到目标要求' if rest_word else '未达到年度目标要求'}。")
+    over = rest[rest["status"].eq("超出控制目标")]
+    if not over.empty:
+        items = "；".join(f"{r['name']}为{format_amount(r['value'], r['unit'], int(r['decimals']))}，"
+                         f"超出控制目标{_gap(r)}" for _, r in over.iterrows())
+        paras.append(f"{items}，需加强源头治理。")
+    done = rest[rest["status"].eq("已完成")]
+    if not done.empty:
+        paras.append(f"{'、'.join(done['name'])}" + ("已提前完成全年目标任务，要巩固成果、持续推进。" if rest_word
+                                                  else "完成了全年目标任务。"))
+    return paras
+
+
+def show_remaining(pack: Pack, topic: str = "") -> Html:
+    """下半年工作安排: for each of this year's targets, what remains at the as-of date and the pace it needs.
+
+    ``topic`` limits it to one theme (as in indicators.csv), e.g. "帮扶与送温暖".
+
+    >>> briefing.show_remaining(pack)                     # doctest: +SKIP
+    """
+    metrics = _rows(pack, topic)
+    as_of = pack.as_of
+    done_word, rest_word = period_words(as_of)
+    rest = remaining_work(metrics, as_of)
+    if rest.empty:
+        return Html(f'<p class="muted">{pack.params.year}年没有下达量化目标{_of_topic(topic)}。</p>', "剩余任务")
+    done_days, left_days = _days(as_of)
+    if left_days:
+        intro = (f"截至{as_of.month}月{as_of.day}日，全年时间已过去{format_percent(year_elapsed(as_of) * 100, 1)}"
+                 f"（{done_days}天），距年底还有{left_days}天。")
+    else:
+        intro = f"{pack.params.year}年已结束，以下为各项年度目标的最终完成情况和差距。"
+    paras = [intro] + _remaining_sentences(rest, pack.scope, done_word, rest_word)
+    head = ["指标", "情况", "年度目标", f"{done_word}完成" if rest_word else "全年完成", "完成率",
+            "尚需完成" if rest_word else "差距"]
+    if rest_word:
+        head.append(f"{rest_word}所需进度")
+    body = []
+    for _, r in rest.iterrows():
+        dec = int(r["decimals"])
+        value = format_amount(r["value"], r["unit"], dec) if pd.notna(r["value"]) else "—"
+        remaining = _gap(r) if pd.notna(r["remaining"]) and r["remaining"] > 0 else "—"
+        if r["target_type"] == "threshold" or r["status"] in ("控制在目标以内", "超出控制目标"):
+            remaining = ("差" + remaining) if remaining != "—" else "—"
+        cells = [r["name"], r["status"], _goal(r), value,
+                 format_percent(r["completion"], 1) if pd.notna(r["completion"]) else "—", remaining]
+        if rest_word:
+            cells.append(f"为{done_word}的{_ratio_text(r['speed_ratio'])}" if pd.notna(r["speed_ratio"]) else "—")
+        body.append("<tr>" + "".join(f"<td>{escape(str(c))}</td>" for c in cells) + "</tr>")
+    table = (f'<table class="data"><thead><tr>{"".join(f"<th>{escape(h)}</th>" for h in head)}</tr></thead>'
+             f'<tbody>{"".join(body)}</tbody></table>')
+    note = ""
+    if rest_word:
+        note = (f'<p class="muted">所需进度：{escape(rest_word)}每天需完成的量（尚需完成 ÷ 剩余天数）与'
+                f'{escape(done_word)}每天完成的量之比；大于1倍即需加快进度。</p>')
+    text = '<div class="narrative">' + "".join(f"<p>{escape(p)}</p>" for p in paras) + "</div>"
+    return Html(text + table + note, "剩余任务")
+
+
+# ---------------------------------------------------------------- pacing
+
+_PACE_WORDS = {"超前": "超前", "同步": "进度正常", "滞后": "进度滞后"}
+
+
+def show_pacing(pack: Pack, topic: str = "") -> Html:
+    """时间过半、任务过半: each yearly flow with an absolute target against the share of the year elapsed.
+
+    >>> briefing.show_pacing(pack)                        # doctest: +SKIP
+    """
+    metrics = _rows(pack, topic)
+    as_of = pack.as_of
+    paced = metrics[metrics["pace"] != ""].sort_values(["pace_gap", "theme_order", "order"])
+    if not pack.mid_year:
+        return Html(f'<p class="muted">本简报为{pack.params.year}年全年数据，不按时间进度衡量；'
+                    "完成情况见目标完成情况图表。</p>", "时间进度")
+    elapsed = format_percent(year_elapsed(as_of) * 100, 1)
+    if paced.empty:
+        return Html(f'<p class="muted">截至{as_of.month}月{as_of.day}日，时间进度为{escape(elapsed)}；'
+                    f"没有可按时间进度衡量的年度累计目标{_of_topic(topic)}。</p>", "时间进度")
+    lag = int((paced["pace"] == "滞后").sum())
+    ahead = int((paced["pace"] == "超前").sum())
+    on = len(paced) - lag
+    intro = (f"截至{as_of.month}月{as_of.day}日，时间进度为{elapsed}。按时间进度衡量的{len(paced)}项年度累计指标中，"
+             f"{on}项进度正常" + (f"（其中{ahead}项明显超前）" if ahead else "") + f"，{lag}项进度滞后。")
+    if lag == 0:
+        intro += "实现了“时间过半、任务过半”。"
+    head = ["指标", "情况", "年度目标", "已完成", "完成率", "时间进度", "进度差"]
+    body = []
+    for _, r in paced.iterrows():
+        dec = int(r["decimals"])
+        cells = [r["name"], _PACE_WORDS[r["pace"]], _goal(r), format_amount(r["value"], r["unit"], dec, r["approx"]),
+                 format_percent(r["completion"], 1), format_percent(r["time_progress"], 1),
+                 format_points(r["pace_gap"], 1, signed=True)]
+        body.append("<tr>" + "".join(f"<td>{escape(str(c))}</td>" for c in cells) + "</tr>")
+    table = (f'<table class="data"><thead><tr>{"".join(f"<th>{escape(h)}</th>" for h in head)}</tr></thead>'
+             f'<tbody>{"".join(body)}</tbody></table>')
+    return Html(f'<div class="narrative"><p>{escape(intro)}</p></div>{table}', "时间进度")
+
+
+# ---------------------------------------------------------------- next year
+
+def show_next_year_tasks(pack: Pack) -> Html:
+    """新一年主要任务 as sentences: next year's targets by issuer, each beside this year's result.
+
+    >>> briefing.show_next_year_tasks(pack)               # doctest: +SKIP
+    """
+    ds, year = pack.dataset, pack.params.year
+    nxt = year + 1
+    t = ds.targets[(ds.targets["region"] == pack.region) & (ds.targets["year"] == nxt)].copy()
+    if t.empty:
+        return Html(f'<p class="muted">{nxt}年目标尚未下达。</p>', f"{nxt}年目标")
+    cat = ds.catalog
+    t["order"] = t["indicator"].map(cat["order"])
+    t["theme_order"] = t["indicator"].map(cat["theme_order"])
+    now = pack.region_metrics.set_index("indicator")["value"]
+    paras = []
+    for issuer, group in t.sort_values(["theme_order", "order"]).groupby("issuer", sort=False):
+        items = []
+        for _, r in group.iterrows():
+            ind = cat.loc[r["indicator"]]
+            dec = int(ind["decimals"])
+            goal = format_amount(r["target"], ind["unit"], dec)
+            current = now.get(r["indicator"])
+            was = (f"（{year}年为{format_amount(current, ind['unit'], dec)}）"
+                   if current is not None and pd.notna(current) else "")
+            if r["target_type"] == "threshold":
+                items.append(f"{ind['name']}达到{goal}以上{was}")
+            elif ind["direction"] == "lower":
+                items.append(f"{ind['name']}控制在{goal}以内{was}")
+            else:
+                items.append(f"{ind['name']}{goal}{was}")
+        who = issuer or "上级"
+        paras.append(f"{nxt}年，{who}下达{pack.scope}的主要目标任务是：{'；'.join(items)}。")
+    return Html('<div class="narrative">' + "".join(f"<p>{escape(p)}</p>" for p in paras) + "</div>", f"{nxt}年目标")
+
+
+# ---------------------------------------------------------------- one theme in depth (专题)
+
+def _themes(pack: Pack) -> list[str]:
+    return narrate.theme_order(pack.dataset.catalog)
+
+
+def _rows(pack: Pack, topic: str = "") -> pd.DataFrame:
+    rows = pack.region_metrics
+    if not topic:
+        return rows
+    themes = _themes(pack)
+    if topic not in themes:
+        raise BriefingError(f"专题“{topic}”不是指标目录（indicators.csv 的 theme 列）中的主题。"
+                            f"可用的主题：{'、'.join(themes)}。请改正笔记本中的专题名称。")
+    return rows[rows["theme"] == topic]
+
+
+def _of_topic(topic: str) -> str:
+    return f"（{topic}）" if topic else ""
+
+
+def topic_metrics(pack: Pack, topic: str) -> pd.DataFrame:
+    """This region's metrics rows of one theme, for ``chart_completion`` and ``chart_yoy``.
+
+    >>> briefing.chart_completion(briefing.topic_metrics(pack, "帮扶与送温暖"), note=pack.note)  # doctest: +SKIP
+    """
+    return _rows(pack, topic).copy()
+
+
+def topic_indicators(pack: Pack, topic: str, limit: int = TOPIC_CHART_LIMIT) -> list[str]:
+    """The theme's main indicators that have a value (tier 1 and 2, catalogue order), for ``chart_trend``.
+
+    >>> briefing.chart_trend(pack.series, pack.region, briefing.topic_indicators(pack, "帮扶与送温暖"),
+    ...                      pack.dataset.catalog, note=pack.note)  # doctest: +SKIP
+    """
+    rows = _rows(pack, topic)
+    rows = rows[(rows["tier"] <= 2) & rows["value"].notna()].sort_values(["tier", "order"])
+    return rows["indicator"].head(limit).tolist()
+
+
+def show_topic_overview(pack: Pack, topic: str) -> Html:
+    """A theme in depth, as sentences: results and change, targets, standing among peers, highlights."""
+    rows = _rows(pack, topic)
+    paras = []
+    text = narrate.narrate_theme(rows, topic, pack.scope, same_period=pack.mid_year)
+    paras.append(text or f"{pack.scope}{pack.period}没有{topic}方面的数据。")
+    if rows["target"].notna().any():
+        paras.append(narrate.narrate_completion(rows, pack.scope).replace("对照年度目标，", f"对照{topic}年度目标，", 1))
+    ranked = rows[(rows["tier"] <= 2) & rows["rank"].notna()].sort_values(["tier", "order"])
+    if not ranked.empty and pack.peer_area:
+        items = "；".join(f"{r['name']}{narrate.phrase_rank(r, pack.peer_area)}" for _, r in ranked.iterrows())
+        paras.append(f"从同级比较看，{items}。")
+    highlights = narrate.narrate_highlights(rows)
+    if highlights:
+        paras.append("亮点方面，" + "；".join(highlights) + "。")
+    return Html('<div class="narrative">' + "".join(f"<p>{escape(p)}</p>" for p in paras) + "</div>",
+                f"{topic}概况")
+
+
+def show_topic_problems(pack: Pack, topic: str) -> Html:
+    """存在的问题 for one theme: lagging, unmet, then declining indicators, most serious first."""
+    items = narrate.narrate_problems(_rows(pack, topic))
+    if not items:
+        return Html(f'<div class="narrative"><p>{escape(topic)}各项主要指标均已完成或进度正常，未发现明显短板。</p></div>',
+                    "存在的问题")
+    return Html('<div class="narrative problems">' + "".join(f"<p>{escape(t)}</p>" for t in items) + "</div>",
+                "存在的问题")
+
+
+def _change_text(r: pd.Series) -> str:
+    if r["kind"] == "rate":
+        return format_points(r["change"], 1, signed=True) if pd.notna(r["change"]) else r["yoy"]
+    if pd.notna(r["change_pct"]):
+        return ("+" if r["change_pct"] > 0 else "") + format_percent(r["change_pct"], 1)
+    return r["yoy"] if r["yoy"] in ("新增", "无上年数据") else "—"
+
+
+def show_topic_table(pack: Pack, topic: str) -> Html:
+    """Every indicator of one theme over recent years (same day of year), with change, target and rank."""
+    rows = _rows(pack, topic).sort_values(["order"])
+    s = pack.series
+    s = s[(s["region"] == pack.region) & s["indicator"].isin(rows["indicator"])]
+    years = sorted(int(y) for y in s.loc[s["value"].notna(), "year"].unique())
+    values = s.set_index(["indicator", "year"])
+    ranked = rows["rank"].notna().any()
+    head = ["指标", "单位"] + [f"{y}年" for y in years] + ["同比", "完成情况"] + (["同级排名"] if ranked else [])
+    body = []
+    for _, r in rows.iterrows():
+        dec = int(r["decimals"])
+        cells = [r["name"], r["unit"]]
+        for y in years:
+            v = values["value"].get((r["indicator"], y))
+            a = values["approx"].get((r["indicator"], y), "")
+            cells.append(format_value(v, r["unit"], dec, a if isinstance(a, str) else ""))
+        cells.append(_change_text(r))
+        if pd.isna(r["target"]):
+            done = "—"
+        elif r["target_type"] == "threshold":
+            done = "达标" if bool(r["met"]) else "未达标"
+        else:
+            done = format_percent(r["completion"], 1) if pd.notna(r["completion"]) else "—"
+            if r["pace"]:
+                done += f"（{_PACE_WORDS[r['pace']]}）"
+        cells.append(done)
+        if ranked:
+            cells.append(f"{int(r['rank'])}/{int(r['peers'])}" if pd.notna(r["rank"]) else "—")
+        body.append("<tr>" + "".join(f"<td>{escape(str(c))}</td>" for c in cells) + "</tr>")
+    caption = ""
+    if pack.mid_year:
+        caption = f'<p class="muted">各年数字均为截至{pack.as_of.month}月{pack.as_of.day}日的同期数。</p>'
+    thead = "".join(f"<th>{escape(h)}</th>" for h in head)
+    return Html(f'<table class="data"><thead><tr>{thead}</tr></thead><tbody>{"".join(body)}</tbody></table>{caption}',
+                f"{topic}指标表")
