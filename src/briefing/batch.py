@@ -41,7 +41,7 @@ class BatchResult:
 
     @property
     def failed(self) -> list[PackResult]:
-        return [p for p in self.packs if p.status == "failed"]
+        return [p for p in self.packs if p.status == "failed" and not p.earlier]
 
 
 def _inputs_fingerprint(meeting: Meeting, region: str, data_fingerprint: str) -> str:
@@ -200,6 +200,8 @@ def render_meeting(meeting_file: str | Path, *, workers: int | None = None, regi
         echo(f"共 {len(codes)} 个地区：{len(jobs)} 个需要生成，{len(results)} 个未变化已跳过；{where}。")
         if jobs:
             results += _run_jobs(jobs, workers, scheduler, echo, t0)
+        ok = sum(r.status == "ok" for r in results)
+        skipped = sum(r.status == "skipped" for r in results)
         results += _earlier_packs(out_dir, {r.region for r in results}, ds)
         all_codes = ds.regions.sort_values(["depth", "order"]).index
         order = {ds.regions.at[c, "name"]: i for i, c in enumerate(all_codes)}
@@ -208,8 +210,6 @@ def render_meeting(meeting_file: str | Path, *, workers: int | None = None, regi
         metrics = compute_metrics(ds, meeting.year, meeting.as_of or None)
         write_manifest(batch, ds, warnings)
         write_index(batch, ds, metrics)
-    ok = sum(r.status == "ok" for r in results)
-    skipped = sum(r.status == "skipped" for r in results)
     echo(f"完成：生成 {ok} 份，跳过 {skipped} 份，失败 {len(batch.failed)} 份，用时 {batch.seconds:.1f} 秒。")
     echo(f"索引页：{config.display_path(out_dir / 'index.html')}")
     for r in batch.failed:
@@ -237,6 +237,7 @@ def _earlier_packs(out_dir: Path, rendered: set[str], ds) -> list[PackResult]:
         pack = PackResult(**{k: v for k, v in entry.items() if k in fields})
         if pack.status == "ok":
             pack.status = "skipped"  # not redone in this run
+        pack.earlier = True
         keep.append(pack)
     return keep
 
@@ -290,6 +291,7 @@ def write_manifest(batch: BatchResult, ds, warnings) -> Path:
     for r in batch.packs:
         entry = dataclasses.asdict(r)
         entry["hashes"] = {k: _hash_file(config.resolve(v)) for k, v in r.files.items()}
+        entry["parameters"] = m.params_for(r.region).to_papermill()
         packs.append(entry)
     manifest = {
         "meeting": m.name, "meeting_file": m.source, "notebook": m.notebook, "year": m.year,

@@ -120,6 +120,7 @@ class PackResult:
     error: str = ""
     failed_cell: int | None = None
     partial_notebook: str = ""
+    earlier: bool = False                # listed from an earlier run of the meeting, not rendered now
 
 
 def render_pack(notebook: str | Path, params: PackParams, out_dir: Path, formats=("html", "pdf"),
