@@ -1,0 +1,231 @@
+"""bench/results.md from the raw results of a suite run: machine, versions, each figure, its goal, and whether it holds."""
+
+from __future__ import annotations
+
+GOAL_AB = 10.0          # (a)/(b): briefing render at least 10× faster than the naive loop
+GOAL_BC = 1.25          # (b)/(c): at most 25% slower than the no-kernel floor
+GOAL_LOAD_CHECK_S = 5.0
+GOAL_PEAK_MIB = 2048.0
+GOAL_COMPUTE_S = 3.0
+GOAL_INCREMENTAL_S = 2.0
+GOAL_FLAT = 0.10        # a worker's peak RSS in the last tenth of a run ≤ 1.10 × that in the second tenth
+
+
+def _regions(n: int) -> str:
+    return f"{n:,} region" + ("" if n == 1 else "s")
+
+
+def _holds(ok: bool | None) -> str:
+    return "not measured" if ok is None else ("**yes**" if ok else "**no**")
+
+
+def _s(spread: dict, unit: str = "s", digits: int = 2) -> str:
+    if not spread:
+        return "—"
+    runs = spread.get("runs", [])
+    if len(runs) > 1:
+        return f"{spread['median']:.{digits}f} {unit} ({spread['min']:.{digits}f}–{spread['max']:.{digits}f})"
+    return f"{spread['median']:.{digits}f} {unit}"
+
+
+def _x(spread: dict) -> str:
+    if not spread:
+        return "—"
+    runs = spread.get("runs", [])
+    extra = f" ({spread['min']:.2f}–{spread['max']:.2f})" if len(runs) > 1 else ""
+    return f"{spread['median']:.2f}×{extra}"
+
+
+def summary_rows(results: dict) -> list[tuple[str, str, str, str]]:
+    """(figure, measured, goal, holds) for every goal, in the order of the issues."""
+    rows = []
+    render = results.get("render")
+    if render and "s_per_pack" in render:
+        n, w = render["regions"], render["workers"]
+        sp = render["s_per_pack"]
+        rows += [
+            (f"(a) naive loop: papermill → nbconvert → weasyprint CLIs per region ({_regions(n)}, HTML+PDF)",
+             _s(sp["a"], "s/pack"), "—", ""),
+            (f"(b) `briefing render --force` ({w} workers)", _s(sp["b"], "s/pack"), "—", ""),
+            (f"(c) no-kernel floor ({w} worker processes)", _s(sp["c"], "s/pack"), "—", ""),
+            ("(a)/(b), per interleaved run", _x(render["ratio_a_b"]), f"≥ {GOAL_AB:g}",
+             _holds(render["ratio_a_b"]["median"] >= GOAL_AB)),
+            ("(b)/(c), per interleaved run", _x(render["ratio_b_c"]), f"≤ {GOAL_BC:g}",
+             _holds(render["ratio_b_c"]["median"] <= GOAL_BC)),
+        ]
+    elif render:
+        rows.append(("render benchmark", "failed: " + render.get("error", "").splitlines()[0], "—", "**no**"))
+    for r in (results.get("scale") or {}).get("runs", []):
+        label = f"scale: `briefing render`, {r['regions']} regions ({'+'.join(f.upper() for f in r['formats'])})"
+        done = "" if r["complete"] else f"; stopped after {r['packs']}/{r['regions']} packs" + (
+            " (time limit)" if r.get("timed_out") else f" (exit {r['exit']})")
+        rows.append((label + ": total time", f"{r['seconds']:.0f} s = {r['s_per_pack']:.2f} s/pack{done}", "—",
+                     "" if r["complete"] else "**incomplete**"))
+        mem = r.get("memory") or {}
+        if mem.get("workers"):
+            rows.append((f"scale {r['regions']}: peak RSS per worker, worker + its kernels (max over workers)",
+                         f"{mem['worker_peak_mib']:.0f} MiB (command itself {mem['command_peak_mib']:.0f} MiB)", "—", ""))
+            first = max(w["first_mib"] for w in mem["workers"])
+            last = max(w["last_mib"] for w in mem["workers"])
+            growth = mem["worker_growth"]
+            rows.append((f"scale {r['regions']}: memory flat — a worker's peak RSS early (2nd tenth) vs last tenth of the run, worst worker",
+                         f"{first:.0f} → {last:.0f} MiB (worst growth {growth:+.1%})",
+                         f"flat (≤ +{GOAL_FLAT:.0%})", _holds(growth <= GOAL_FLAT)))
+        inc = r.get("incremental")
+        if inc:
+            rows.append((f"incremental: re-render {inc['regions']} regions with nothing changed, per 100 regions",
+                         _s(inc["per_100"]) + ("" if inc["ok"] else " (some packs were rewritten!)"),
+                         f"≤ {GOAL_INCREMENTAL_S:g} s", _holds(inc["ok"] and inc["per_100"]["median"] <= GOAL_INCREMENTAL_S)))
+    data = results.get("data")
+    if data and "load_check_s" in data:
+        size = f"{data['regions']:,} regions, {data['figures']:,} figures, {data['targets']:,} targets"
+        rows += [
+            (f"data: load_dataset + check_dataset ({size})", _s(data["load_check_s"]),
+             f"≤ {GOAL_LOAD_CHECK_S:g} s", _holds(data["load_check_s"]["median"] <= GOAL_LOAD_CHECK_S)),
+            ("data: peak memory of load + validate (process peak RSS)", _s(data["peak_mib"], "MiB", 0),
+             f"≤ {GOAL_PEAK_MIB / 1024:g} GiB", _holds(data["peak_mib"]["max"] <= GOAL_PEAK_MIB)),
+            (f"data: compute_metrics for all {data['regions']:,} regions", _s(data["compute_s"]),
+             f"≤ {GOAL_COMPUTE_S:g} s", _holds(data["compute_s"]["median"] <= GOAL_COMPUTE_S)),
+        ]
+    elif data:
+        rows.append(("data benchmark", "failed: " + data.get("error", "").splitlines()[0], "—", "**no**"))
+    return rows
+
+
+def render_report(results: dict) -> str:
+    """The whole report as Markdown."""
+    m = results.get("machine", {})
+    profile = results.get("profile", "")
+    out = ["# Benchmark results", "",
+           "Written by `make bench` (`python -m bench.run`); do not edit by hand. "
+           "Method and how to run it: README, section Benchmarks; code in `bench/`.", ""]
+    if profile != "full":
+        out += [f"> **{profile} run**: smaller sizes than the goals are stated for; the \"holds\" column is "
+                "indicative only. Run `make bench` for the real figures.", ""]
+    out += ["## Machine", "",
+            f"- {m.get('usable_cores')} usable cores ({m.get('cores')} online), {m.get('memory_gib')} GiB memory; "
+            f"{m.get('cpu') or 'CPU model unknown'}",
+            f"- {m.get('os')}, Linux {m.get('kernel')}",
+            f"- commit {m.get('commit')}" + (" with uncommitted changes in src/ or notebooks/" if m.get("uncommitted") else ""),
+            "- versions: " + ", ".join(f"{k} {v}" for k, v in (m.get("versions") or {}).items()), ""]
+    loads = _loads(results)
+    if loads:
+        out += [f"1-minute load average at the start of the timed runs: {min(loads):.2f}–{max(loads):.2f} "
+                f"(the suite waits up to {results.get('settings', {}).get('settle_s', 0):.0f} s for it to fall below "
+                f"{results.get('settings', {}).get('quiet_load', 0):g} before each run; other work on the machine "
+                "slows every figure).", ""]
+    out += ["## Figures and goals", "", "Medians over the runs, range in parentheses.", "",
+            "| Figure | Measured | Goal | Holds |", "|---|---|---|---|"]
+    out += [f"| {a} | {b} | {c} | {d} |" for a, b, c, d in summary_rows(results)]
+    out += [""]
+    out += _render_details(results.get("render"))
+    out += _scale_details(results.get("scale"))
+    out += _data_details(results.get("data"))
+    return "\n".join(out).rstrip() + "\n"
+
+
+def _loads(results: dict) -> list[float]:
+    loads = []
+    render = results.get("render") or {}
+    for runs in (render.get("runs") or {}).values():
+        loads += [r["load_at_start"] for r in runs]
+    for r in (results.get("scale") or {}).get("runs", []):
+        loads.append(r["load_at_start"])
+        loads += [i["load_at_start"] for i in (r.get("incremental") or {}).get("runs", [])]
+    loads += [r["load_at_start"] for r in (results.get("data") or {}).get("runs", [])]
+    return loads
+
+
+def _render_details(render: dict | None) -> list[str]:
+    if not render or "runs" not in render:
+        return []
+    out = ["## Render: three ways to the same packs", ""]
+    if "error" in render:
+        return out + ["Failed:", "", "```", render["error"], "```", ""]
+    names = "、".join(render["region_names"])
+    out += [f"Data `{render['data']}`, notebook `notebooks/annual_plenary.ipynb`, year 2025, HTML and PDF, "
+            f"{_regions(render['regions'])} ({names}). The three ways run interleaved (a, b, c, a, b, c, …) so that "
+            "a change in machine load hits all three alike; each run starts from an empty output folder "
+            "(`--force` for (b)).", "",
+            "- (a) `bench/naive_loop.sh`: for each region, one after another, `papermill` CLI, "
+            "`jupyter nbconvert --to html --no-input`, `weasyprint` CLI.",
+            f"- (b) `briefing render <meeting> --force` with its default workers ({render['workers']}); "
+            "the time includes its start (load and validate the data once), the index page and the manifest.",
+            f"- (c) `python -m bench.floor`: the notebook's code cells run in-process in {render['workers']} worker "
+            "processes, a fresh namespace per region, outputs captured as a kernel sends them, then "
+            "`briefing.render.export_html` and `html_to_pdf`; a worker keeps what a Python process keeps between "
+            "regions (imports, the data cache of `open_pack`).",
+            f"- (c) wrote the same HTML as (b), apart from clock times, for "
+            f"{render['floor_html_identical']}/{render['regions']} regions.", ""]
+    if render.get("b_steps"):
+        out += ["(b) per-pack seconds by step (medians, from its manifest): "
+                + ", ".join(f"{k} {v:.2f}" for k, v in render["b_steps"].items()), ""]
+    out += ["| Run | (a) s | (b) s | (c) s | (a)/(b) | (b)/(c) | load at start (a/b/c) |", "|---|---|---|---|---|---|---|"]
+    runs = render["runs"]
+    for i, (a, b, c) in enumerate(zip(runs["a"], runs["b"], runs["c"]), start=1):
+        out.append(f"| {i} | {a['seconds']:.1f} | {b['seconds']:.1f} | {c['seconds']:.1f} | "
+                   f"{a['seconds'] / b['seconds']:.2f} | {b['seconds'] / c['seconds']:.2f} | "
+                   f"{a['load_at_start']:.2f} / {b['load_at_start']:.2f} / {c['load_at_start']:.2f} |")
+    return out + [""]
+
+
+def _scale_details(scale: dict | None) -> list[str]:
+    if not scale or not scale.get("runs"):
+        return []
+    out = ["## Scale and memory", "",
+           "`briefing render <meeting>` from empty outputs. RSS of the command, of each worker process and of "
+           "everything below it (its kernels) sampled from /proc every "
+           f"{scale['runs'][0].get('memory', {}).get('interval', 0.25)} s; RSS counts shared pages once per "
+           "process, so a worker-plus-kernel sum is an upper bound. *First* and *last* are a worker's peak in "
+           "the second tenth of its lifetime (the first tenth is start-up) and in the last tenth.", ""]
+    for r in scale["runs"]:
+        fmt = "+".join(f.upper() for f in r["formats"])
+        note = ""
+        if "pdf" not in r["formats"]:
+            note = (" HTML only: PDF printing at this size would make the run too long to repeat routinely; "
+                    "the PDF cost per pack is measured by the render benchmark and the PDF scale run.")
+        out += [f"### {r['regions']} regions ({fmt})", "",
+                f"{r['seconds']:.0f} s in all, {r['packs']}/{r['regions']} packs, {r['s_per_pack']:.2f} s/pack, "
+                f"exit {r['exit']}{' (stopped at the time limit)' if r.get('timed_out') else ''}.{note}", ""]
+        if r.get("steps"):
+            out += ["Per-pack seconds by step (medians, from the manifest): "
+                    + ", ".join(f"{k} {v:.2f}" for k, v in r["steps"].items()), ""]
+        mem = r.get("memory") or {}
+        if mem.get("workers"):
+            out += [f"Command peak {mem['command_peak_mib']:.0f} MiB; whole tree peak {mem['tree_peak_mib']:.0f} MiB.", "",
+                    "| Worker pid | Lifetime s | Peak worker + kernels MiB | Worker alone | Kernels | First | Last | Growth |",
+                    "|---|---|---|---|---|---|---|---|"]
+            for w in mem["workers"]:
+                growth = f"{w['growth']:+.1%}" if w["growth"] is not None else "—"
+                out.append(f"| {w['pid']} | {w['seconds']:.0f} | {w['peak_mib']:.0f} | {w['peak_worker_mib']:.0f} | "
+                           f"{w['peak_kernels_mib']:.0f} | {w['first_mib']:.0f} | {w['last_mib']:.0f} | {growth} |")
+            out.append("")
+        if r.get("log_tail"):
+            out += ["Log tail:", "", "```", r["log_tail"], "```", ""]
+        inc = r.get("incremental")
+        if inc:
+            runs = ", ".join(f"{x['seconds']:.1f} s" for x in inc["runs"])
+            rewritten = sum(x["rewritten"] for x in inc["runs"])
+            out += [f"Incremental: `briefing render <meeting>` again with nothing changed: {runs} for "
+                    f"{inc['regions']} regions ({_s(inc['per_100'])} per 100 regions); packs rewritten: {rewritten}.", ""]
+    return out
+
+
+def _data_details(data: dict | None) -> list[str]:
+    if not data or "runs" not in data:
+        return []
+    out = ["## Data: load, validate, compute", ""]
+    if "error" in data:
+        return out + ["Failed:", "", "```", data["error"], "```", ""]
+    out += [f"`python -m bench.data_probe {data['data']}` in a fresh process per run: `load_dataset`, "
+            "`check_dataset`, then `compute_metrics(ds, 2025)` (one frame for all regions). Peak memory is the "
+            f"process's peak RSS (interpreter and imports included). The set has {data['regions']:,} regions, "
+            f"{data['indicators']} indicators, {data['figures']:,} figures and {data['targets']:,} targets; "
+            f"the checks report {data['errors']} errors and {data['warnings']} warnings (expected: 0 errors and "
+            "the few planted warnings).", "",
+            "| Run | load s | check s | load+check s | peak MiB | compute_metrics s | load at start |",
+            "|---|---|---|---|---|---|---|"]
+    for i, r in enumerate(data["runs"], start=1):
+        out.append(f"| {i} | {r['load_s']:.2f} | {r['check_s']:.2f} | {r['load_check_s']:.2f} | "
+                   f"{r['peak_load_check_mib']:.0f} | {r['compute_s']:.2f} | {r['load_at_start']:.2f} |")
+    return out + [""]
