@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import io
 import re
 import shutil
@@ -11,6 +12,7 @@ import zipfile
 import lxml.html
 import nbformat
 import pytest
+import vl_convert
 from docx import Document
 from docx.image.image import Image
 from docx.oxml.ns import qn
@@ -43,7 +45,8 @@ def chart_svg(title: str, facets: tuple[str, ...] = ()) -> str:
 COVER = """<section class="cover" data-region="A1">
 <p class="secret-mark">内部资料 注意保存</p>
 <p class="cover-meeting" id="meeting-name">测试市总工会全委（扩大）会议</p>
-<h1 class="cover-title">东区总工会<br>2025年工作简报材料</h1>
+<h1 class="cover-title">东区总工会<br>
+  2025年工作简报材料</h1>
 <p class="sample-mark">示例数据 · 数字均为虚构</p>
 <p class="cover-date">2026年1月20日</p>
 </section>"""
@@ -256,6 +259,30 @@ def test_inline_markup_and_lists(small):
     items = [p for p in doc.paragraphs if p.style.name == "List Bullet"]
     assert [p.text for p in items] == ["一是建会率未达标", "二是帮扶覆盖不全"]
     assert [r.text for r in items[0].runs if r.bold] == ["建会率"]
+
+
+def test_a_wide_table_drops_to_a_smaller_size_instead_of_breaking_its_figures():
+    head = "".join(f"<th>指标{i}</th>" for i in range(9))
+    row = "".join("<td>+20.0%</td>" for _ in range(9))
+    html = (f'<main class="pack"><table class="data"><thead><tr><th>指标</th>{head}</tr></thead>'
+            f"<tbody><tr><td>劳模和技能人才创新工作室</td>{row}</tr></tbody></table></main>")
+    doc = Document(io.BytesIO(html_to_docx(html)))
+    table = doc.tables[0]
+    assert {p.style.name for row in table.rows for cell in row.cells for p in cell.paragraphs} == {"表格文字（小）"}
+    assert abs(sum(c.width for c in table.columns) - Mm(156)) < Mm(1)
+    widths = [c.width for c in table.columns]
+    assert len(set(widths[2:])) == 1 and widths[0] > widths[2]    # figures alike, the name gets the rest
+
+
+def test_png_outputs_become_pictures_too():
+    png = vl_convert.svg_to_png(chart_svg("图"), scale=1)
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("chart")
+    cell.outputs = [nbformat.v4.new_output("display_data", {"image/png": base64.b64encode(png).decode(),
+                                                            "text/plain": "chart"})]
+    nb.cells = [cell]
+    doc = Document(io.BytesIO(html_to_docx(export_html(nb, title="t", running_head="r"))))
+    assert len(doc.inline_shapes) == 1 and docx_parts(doc)["captions"] == ["图1"]
 
 
 def test_same_html_gives_the_same_document():

@@ -21,6 +21,18 @@ import unicodedata
 import zipfile
 from datetime import datetime, timezone
 
+import lxml.etree as etree
+import lxml.html
+import vl_convert
+from docx import Document
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.image.image import Image
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Emu, Mm, Pt, RGBColor
+
 from .errors import RenderError
 
 # Font slots: (east-Asian name, Latin name). Latin text (digits, "%") in 公文 is usually Times New Roman.
@@ -45,8 +57,8 @@ FONT_TABLE = {
                 "02000000000000000000", "auto", "variable"),
 }
 
-# Sizes by their Chinese names: 二号 22 pt, 三号 16 pt, 四号 14 pt, 小四 12 pt, 五号 10.5 pt.
-SIZE_TITLE, SIZE_BODY, SIZE_SMALL, SIZE_NOTE, SIZE_TABLE = 22, 16, 14, 12, 10.5
+# Sizes by their Chinese names: 二号 22 pt, 三号 16 pt, 四号 14 pt, 小四 12 pt, 五号 10.5 pt, 小五 9 pt.
+SIZE_TITLE, SIZE_BODY, SIZE_SMALL, SIZE_NOTE, SIZE_TABLE, SIZE_TABLE_SMALL = 22, 16, 14, 12, 10.5, 9
 LINE_PITCH = 29            # points: 22 lines on the 225 mm type area of GB/T 9704
 PAGE_MM = (210, 297)
 MARGINS_MM = {"top": 37, "bottom": 35, "left": 28, "right": 26}
@@ -67,7 +79,7 @@ _HEADING_TAGS = {"h1": 1, "h2": 1, "h3": 2, "h4": 3, "h5": 3, "h6": 3}
 _LATIN_RUN = re.compile(r"[^\u2e80-\u9fff\u3000-\u303f\uff00-\uffef\s]+")
 _NARROW = {**dict.fromkeys("0123456789", 0.5), **dict.fromkeys(".,:;'|!", 0.25), "/": 0.28, "%": 0.83,
            "+": 0.56, "-": 0.33, " ": 0.25}
-_EM_MM = SIZE_TABLE * 25.4 / 72          # one table character
+_PT_MM = 25.4 / 72
 _CELL_PAD_MM = 4.2                       # Table Grid's left and right cell margins, and a little air
 _CN_DATE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
 
@@ -83,8 +95,6 @@ def html_to_docx(html: str) -> bytes:
     >>> [(p.style.name, p.text) for p in Document(io.BytesIO(data)).paragraphs]
     [('Heading 1', '一、主要指标'), ('Body Text', '全区新建基层工会68家。')]
     """
-    import lxml.html
-
     root = lxml.html.document_fromstring(html)
     writer = _Writer(root)
     main = root.find(".//main") if root.find(".//main") is not None else root.find("body")
@@ -122,11 +132,8 @@ class _Writer:
     """Builds one Document while walking the pack HTML from top to bottom."""
 
     def __init__(self, root):
-        from docx import Document
-
         self.doc = Document()
         self.figures = 0
-        self.tables = 0
         self.break_before = False
         self._style_ids: dict[str, str | None] = {}
         self._set_up_styles()
@@ -147,17 +154,13 @@ class _Writer:
     # ---- document set-up
 
     def _set_up_styles(self) -> None:
-        from docx.enum.style import WD_STYLE_TYPE
-        from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
-        from docx.shared import Pt
-
         styles = self.doc.styles
-        defaults = styles.element.find(_qn("w:docDefaults"))
-        default_rpr = defaults.find(f"{_qn('w:rPrDefault')}/{_qn('w:rPr')}")
+        defaults = styles.element.find(qn("w:docDefaults"))
+        default_rpr = defaults.find(f"{qn('w:rPrDefault')}/{qn('w:rPr')}")
         _set_fonts(default_rpr, *BODY)
-        lang = default_rpr.find(_qn("w:lang"))
-        lang.set(_qn("w:val"), "en-US")
-        lang.set(_qn("w:eastAsia"), "zh-CN")
+        lang = default_rpr.find(qn("w:lang"))
+        lang.set(qn("w:val"), "en-US")
+        lang.set(qn("w:eastAsia"), "zh-CN")
 
         normal = styles["Normal"]
         self._style(normal, BODY, SIZE_BODY)
@@ -173,12 +176,12 @@ class _Writer:
         body.paragraph_format.first_line_indent = Pt(2 * SIZE_BODY)     # 首行缩进两字
         body.paragraph_format.space_after = Pt(0)
 
-        for name, fonts, indent in (("Heading 1", HEADING, True), ("Heading 2", SUBHEADING, True),
-                                    ("Heading 3", BODY, True)):
+        # 公文 habit: 一级标题 黑体, 二级 楷体, 三级 仿宋 bold; all in 三号, indented two characters like the text.
+        for name, fonts in (("Heading 1", HEADING), ("Heading 2", SUBHEADING), ("Heading 3", BODY)):
             style = styles[name]
             self._style(style, fonts, SIZE_BODY, bold=name == "Heading 3")
             pf = style.paragraph_format
-            pf.first_line_indent = Pt(2 * SIZE_BODY) if indent else None
+            pf.first_line_indent = Pt(2 * SIZE_BODY)
             pf.space_before = Pt(LINE_PITCH / 2 if name == "Heading 1" else 0)
             pf.space_after = Pt(0)
             pf.line_spacing_rule = WD_LINE_SPACING.EXACTLY
@@ -195,6 +198,7 @@ class _Writer:
 
         names = {s.name for s in styles}
         for name, style_id, size, spacing in (("表格文字", "BriefingTableText", SIZE_TABLE, None),
+                                              ("表格文字（小）", "BriefingTableTextSmall", SIZE_TABLE_SMALL, None),
                                               ("图片", "BriefingFigure", SIZE_NOTE, None),
                                               ("数据说明", "BriefingDataNote", SIZE_NOTE, Pt(22))):
             style = styles[name] if name in names else styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
@@ -219,9 +223,7 @@ class _Writer:
             styles[name].paragraph_format.first_line_indent = None
 
     @staticmethod
-    def _style(style, fonts: tuple[str, str], size: float, bold: bool | None = False) -> None:
-        from docx.shared import Pt, RGBColor
-
+    def _style(style, fonts: tuple[str, str], size: float, bold: bool = False) -> None:
         style.font.size = Pt(size)
         style.font.bold = bold
         style.font.italic = False
@@ -229,9 +231,6 @@ class _Writer:
         _set_fonts(style.element.get_or_add_rPr(), *fonts)
 
     def _set_up_page(self, running_head: str) -> None:
-        from docx.enum.text import WD_ALIGN_PARAGRAPH
-        from docx.shared import Mm, Pt, RGBColor
-
         section = self.doc.sections[0]
         section.page_width, section.page_height = Mm(PAGE_MM[0]), Mm(PAGE_MM[1])
         section.top_margin, section.bottom_margin = Mm(MARGINS_MM["top"]), Mm(MARGINS_MM["bottom"])
@@ -282,10 +281,12 @@ class _Writer:
         """The text and inline markup (b, i, br, code, sub, sup, links) of ``el`` into paragraph ``p``."""
         self._run(p, el.text, bold, italic, colour)
         for child in el:
+            tail = child.tail
             if _is_element(child):
                 tag = child.tag
                 if tag == "br":
                     p.add_run().add_break()
+                    tail = tail.lstrip() if tail else tail     # the source's line break after <br> is not text
                 elif tag in ("svg", "img", "script", "style"):
                     pass
                 else:
@@ -298,16 +299,14 @@ class _Writer:
                             run.font.subscript, run.font.superscript = tag == "sub", tag == "sup"
                         elif tag == "code":
                             run.font.name = "Courier New"
-            self._run(p, child.tail, bold, italic, colour)
+            self._run(p, tail, bold, italic, colour)
 
     @staticmethod
     def _run(p, text: str | None, bold: bool, italic: bool, colour) -> None:
-        from docx.shared import RGBColor
-
         if not text:
             return
         text = _SPACE.sub(" ", text)
-        if not p.runs and not p.text:
+        if not p.runs:
             text = text.lstrip()
         if not text:
             return
@@ -388,8 +387,6 @@ class _Writer:
                 self.text_paragraph(li, style)
 
     def preformatted(self, el) -> None:
-        from docx.shared import Pt
-
         p = self.paragraph("表格文字")
         p.alignment = None
         for i, line in enumerate(el.text_content().rstrip("\n").split("\n")):
@@ -402,9 +399,6 @@ class _Writer:
     # ---- cover and contents
 
     def cover(self, el) -> None:
-        from docx.enum.text import WD_ALIGN_PARAGRAPH
-        from docx.shared import Pt, RGBColor
-
         looks = {  # class: (fonts, size, align, space before, colour)
             "secret-mark": (HEADING, SIZE_BODY, WD_ALIGN_PARAGRAPH.LEFT, 0, None),
             "cover-meeting": (SUBHEADING, SIZE_BODY, WD_ALIGN_PARAGRAPH.CENTER, 110, None),
@@ -426,7 +420,8 @@ class _Writer:
             p.alignment = align
             fmt = p.paragraph_format
             fmt.space_before = Pt(before)
-            fmt.line_spacing = Pt(size * 1.6) if kind == "cover-title" else fmt.line_spacing
+            if size > LINE_PITCH * 0.6:     # the 二号 title needs more than the text's 29 pt line
+                fmt.line_spacing = Pt(size * 1.6)
             for run in p.runs:
                 run.font.size = Pt(size)
                 _set_fonts(run._r.get_or_add_rPr(), *fonts)
@@ -438,8 +433,6 @@ class _Writer:
 
     def contents(self, el) -> None:
         """The contents list as a TOC field: shows the section names now, page numbers after 更新域 in Word/WPS."""
-        from docx.enum.text import WD_ALIGN_PARAGRAPH
-
         title = el.find(".//h2")
         p = self.paragraph("Normal", _text(title) if title is not None else "目录")
         p.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -459,8 +452,6 @@ class _Writer:
 
     def tiles(self, el) -> None:
         """The headline tiles as a three-column grid table: name, value, change, target per cell."""
-        from docx.shared import Pt, RGBColor
-
         tiles = [t for t in el if _is_element(t) and "tile" in _classes(t)]
         if not tiles:
             return
@@ -489,24 +480,36 @@ class _Writer:
         self._after_table()
 
     def table(self, el) -> None:
-        """An HTML table as a Word table: header rows repeat on each page, rows never split."""
-        from docx.enum.text import WD_ALIGN_PARAGRAPH
-
+        """An HTML table as a Word table: header rows repeat on each page, rows never split, columns
+        sized to their content (a wide table drops to 小五 rather than wrap its figures)."""
         rows = []   # (cells, in_head, classes); cells: (element, colspan)
         for tr in el.iter("tr"):
-            cells = [(c, max(1, int(c.get("colspan", "1") or 1) if str(c.get("colspan", "1")).isdigit() else 1))
+            cells = [(c, int(c.get("colspan")) if (c.get("colspan") or "").isdigit() and int(c.get("colspan")) > 1 else 1)
                      for c in tr if _is_element(c) and c.tag in ("td", "th")]
             if cells:
-                parent = tr.getparent()
-                in_head = parent.tag == "thead" or all(c.tag == "th" for c, _ in cells)
+                in_head = tr.getparent().tag == "thead" or all(c.tag == "th" for c, _ in cells)
                 rows.append((cells, in_head, _classes(tr)))
         if not rows:
             return
         ncols = max(sum(span for _, span in cells) for cells, _, _ in rows)
+        full, data = "full" in _classes(el), "data" in _classes(el)
+        sizes = [[0.0] * ncols for _ in range(3)]      # natural, soft minimum, hard minimum (ems) per column
+        for cells, in_head, _ in rows:
+            col = 0
+            for cell_el, span in cells:
+                if span == 1:
+                    header = in_head or cell_el.tag == "th"
+                    figures = data and not header and col >= 2 and not (full and col == ncols - 1)
+                    for i, value in enumerate(_cell_ems(_text(cell_el), header, figures)):
+                        sizes[i][col] = max(sizes[i][col], value)
+                col += span
+        style = "表格文字"
+        widths = _fit_widths(*sizes, em_mm=SIZE_TABLE * _PT_MM)
+        if widths is None:
+            style = "表格文字（小）"
+            widths = _fit_widths(*sizes, em_mm=SIZE_TABLE_SMALL * _PT_MM, squeeze=True)
+
         table = self._new_table(len(rows), ncols)
-        full = "full" in _classes(el)
-        data = "data" in _classes(el)
-        natural, least = [0.0] * ncols, [0.0] * ncols
         for r, (cells, in_head, tr_cls) in enumerate(rows):
             row = table.rows[r]
             _row_property(row, "w:cantSplit")
@@ -519,11 +522,11 @@ class _Writer:
                 if span > 1:
                     cell = cell.merge(row_cells[min(ncols, col + span) - 1])
                 p = cell.paragraphs[0]
-                self.use_style(p, "表格文字")
+                self.use_style(p, style)
                 header = in_head or cell_el.tag == "th"
                 self.inline(p, cell_el, bold=header)
                 _strip_trailing_space(p)
-                # As pack.css: figures from the third column on are right-aligned and do not wrap.
+                # As pack.css: figures from the third column on are right-aligned.
                 figures = data and not header and col >= 2 and not (full and col == ncols - 1)
                 if header or "theme-row" in tr_cls:
                     p.alignment = WD_ALIGN_PARAGRAPH.CENTER if header else WD_ALIGN_PARAGRAPH.LEFT
@@ -532,19 +535,11 @@ class _Writer:
                         _set_fonts(run._r.get_or_add_rPr(), *HEADING)
                 else:
                     p.alignment = WD_ALIGN_PARAGRAPH.RIGHT if figures else WD_ALIGN_PARAGRAPH.LEFT
-                if span == 1:   # widths: figures never wrap (but may break before “（”), text wraps
-                    text = _text(cell_el)
-                    latin = max(map(_ems, _LATIN_RUN.findall(text)), default=0)
-                    natural[col] = max(natural[col], _ems(text))
-                    least[col] = max(least[col], max(map(_ems, re.split(r"(?=（)", text))) if figures else
-                                     max(latin, min(_ems(text), 2 if header else 6)))
                 col += span
-        self._set_widths(table, _fit_widths(natural, least))
+        self._set_widths(table, widths)
         self._after_table()
 
     def _new_table(self, rows: int, cols: int):
-        from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
-
         if self.break_before:     # a table cannot start a page by itself: an empty paragraph does
             self.paragraph("表格文字")
         table = self.doc.add_table(rows=rows, cols=cols)
@@ -554,13 +549,10 @@ class _Writer:
         for row in table.rows:
             for cell in row.cells:
                 cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
-        self.tables += 1
         return table
 
     @staticmethod
     def _set_widths(table, widths_mm: list[float]) -> None:
-        from docx.shared import Mm
-
         widths = [Mm(w) for w in widths_mm]
         for column, width in zip(table.columns, widths):
             column.width = width
@@ -569,8 +561,6 @@ class _Writer:
                 tc.width = width
 
     def _after_table(self) -> None:
-        from docx.shared import Pt
-
         p = self.paragraph("表格文字")     # Word needs a paragraph between tables; also the gap below
         p.paragraph_format.space_after = Pt(LINE_PITCH / 4)
 
@@ -587,8 +577,6 @@ class _Writer:
             self.paragraph("Caption", caption)
 
     def picture(self, el, caption: str) -> None:
-        from docx.shared import Mm
-
         if el.tag == "svg":
             png, (w_px, h_px) = _svg_png(el)
         else:
@@ -625,9 +613,6 @@ def _svg_title(svg) -> str:
 
 def _svg_png(svg) -> tuple[bytes, tuple[float, float]]:
     """The chart as a PNG sharp enough to print at ``FIGURE_DPI`` across the full text width."""
-    import lxml.etree as etree
-    import vl_convert
-
     node = copy.deepcopy(svg)
     for el in node.iter():
         if not _is_element(el):
@@ -666,32 +651,24 @@ def _data_uri_image(src: str) -> tuple[bytes, tuple[float, float]] | None:
     if not match:
         return None
     data = base64.b64decode(match.group(2))
-    from docx.image.image import Image
     image = Image.from_blob(data)
     return data, (float(image.px_width), float(image.px_height))
 
 
 # ------------------------------------------------------------------ the few elements python-docx does not expose
 
-def _qn(tag: str) -> str:
-    from docx.oxml.ns import qn
-    return qn(tag)
-
-
 def _set_fonts(rpr, east_asia: str, latin: str) -> None:
     """Name the fonts of a run or style, the east-Asian one included (w:eastAsia), and drop theme fonts,
     which would otherwise win over the names."""
     fonts = rpr.get_or_add_rFonts()
     for theme in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
-        fonts.attrib.pop(_qn(theme), None)
+        fonts.attrib.pop(qn(theme), None)
     for slot, name in (("w:ascii", latin), ("w:hAnsi", latin), ("w:eastAsia", east_asia), ("w:cs", latin)):
-        fonts.set(_qn(slot), name)
-    fonts.set(_qn("w:hint"), "eastAsia")
+        fonts.set(qn(slot), name)
+    fonts.set(qn("w:hint"), "eastAsia")
 
 
 def _field_run(p, kind: str, text: str = ""):
-    from docx.oxml import OxmlElement
-
     run = p.add_run()
     if kind == "instr":
         el = OxmlElement("w:instrText")
@@ -699,7 +676,7 @@ def _field_run(p, kind: str, text: str = ""):
         el.text = text
     else:
         el = OxmlElement("w:fldChar")
-        el.set(_qn("w:fldCharType"), kind)
+        el.set(qn("w:fldCharType"), kind)
     run._r.append(el)
     return run
 
@@ -727,35 +704,51 @@ _TR_PR_ORDER = ("w:cantSplit", "w:trHeight", "w:tblHeader", "w:tblCellSpacing", 
 
 def _row_property(row, tag: str) -> None:
     """Set a table-row flag: w:tblHeader (repeat as header row on each page), w:cantSplit."""
-    from docx.oxml import OxmlElement
-
     tr_pr = row._tr.get_or_add_trPr()
-    if tr_pr.find(_qn(tag)) is None:
+    if tr_pr.find(qn(tag)) is None:
         tr_pr.insert_element_before(OxmlElement(tag), *_TR_PR_ORDER[_TR_PR_ORDER.index(tag) + 1:])
 
 
-def _fit_widths(natural: list[float], least: list[float]) -> list[float]:
-    """Column widths (mm) filling the text width: every column as wide as its content if that fits,
-    else each at least as wide as what must not wrap (figures), the rest shared by need."""
-    def mm(ems: float) -> float:
-        return ems * _EM_MM + _CELL_PAD_MM
+def _cell_ems(text: str, header: bool, figures: bool) -> tuple[float, float, float]:
+    """How wide a cell's text is (ems): natural, the least it should get, the least it can live with.
 
-    want, need = [mm(u) for u in natural], [mm(u) for u in least]
+    Figures never wrap (at a pinch they break before “（”); names wrap after six characters, or two at a
+    pinch; headers after two; a Latin run (12351, 2026) is never broken."""
+    natural = _ems(text)
+    latin = max(map(_ems, _LATIN_RUN.findall(text)), default=0.0)
+    if figures:
+        return natural, natural, max(map(_ems, re.split(r"(?=（)", text)))
+    soft = max(latin, min(natural, 2 if header else 6))
+    return natural, soft, max(latin, min(natural, 2))
+
+
+def _fit_widths(natural: list[float], soft: list[float], hard: list[float], *, em_mm: float,
+                squeeze: bool = False) -> list[float] | None:
+    """Column widths (mm) that fill the text width: every column as wide as its content if all fit; else
+    each column its soft minimum and the rest shared by need. None if even that does not fit, unless
+    ``squeeze``: then the hard minimums likewise, and at the very last those scaled down."""
+    def mm(values: list[float]) -> list[float]:
+        return [v * em_mm + _CELL_PAD_MM for v in values]
+
+    want = mm(natural)
     if sum(want) <= TEXT_WIDTH_MM:
         return [w * TEXT_WIDTH_MM / sum(want) for w in want]
-    if sum(need) <= TEXT_WIDTH_MM:
-        spare, extra = TEXT_WIDTH_MM - sum(need), [w - n for w, n in zip(want, need)]
-        return [n + spare * e / (sum(extra) or 1) for n, e in zip(need, extra)]
-    return [n * TEXT_WIDTH_MM / sum(need) for n in need]
+    for floor, ceiling in ((mm(soft), want), (mm(hard), mm(soft)))[:2 if squeeze else 1]:
+        if sum(floor) <= TEXT_WIDTH_MM:   # the ceiling does not fit (checked before), so all spare is shared
+            spare, extra = TEXT_WIDTH_MM - sum(floor), [c - f for c, f in zip(ceiling, floor)]
+            return [f + spare * e / sum(extra) for f, e in zip(floor, extra)]
+    if not squeeze:
+        return None
+    floor = mm(hard)
+    return [f * TEXT_WIDTH_MM / sum(floor) for f in floor]
 
 
-def _grid_widths(tcs, widths):
+def _grid_widths(tcs, widths: list) -> list[Emu]:
     """Each cell's width: the sum of the grid columns it spans."""
     out, col = [], 0
     for tc in tcs:
-        span = tc.grid_span
-        out.append(sum(widths[col:col + span], type(widths[0])(0)) if widths else None)
-        col += span
+        out.append(Emu(sum(widths[col:col + tc.grid_span])))
+        col += tc.grid_span
     return out
 
 
@@ -766,8 +759,6 @@ def _strip_trailing_space(p) -> None:
 
 def _with_font_table(docx: bytes) -> bytes:
     """The document with its Chinese fonts declared in word/fontTable.xml, each with its fallbacks."""
-    import lxml.etree as etree
-
     w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
     src = zipfile.ZipFile(io.BytesIO(docx))
     out = io.BytesIO()
