@@ -64,7 +64,8 @@ def remaining_work(metrics: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
 
     Columns: indicator, name, unit, decimals, kind, target_type, target, value, completion,
     remaining (amount still to do for an absolute target; the gap for an unmet threshold),
-    speed_ratio (for a flow: the pace needed for the rest of the year ÷ the pace so far),
+    speed_ratio (for a flow: the pace needed for the rest of the year ÷ the pace so far, with time
+    measured as 时间进度 the way ``compute.year_elapsed`` reckons it: 30 June is half the year),
     status (已完成/进度滞后/进度正常/未完成/已达标/未达标/超出控制目标/无数据). Inputs are not changed.
 
     >>> rows = pd.DataFrame([{"indicator": "x", "name": "新建基层工会", "unit": "家", "decimals": 0,
@@ -73,10 +74,10 @@ def remaining_work(metrics: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
     ...     "theme_order": 0, "order": 0}])
     >>> r = remaining_work(rows, pd.Timestamp("2026-06-30")).iloc[0]
     >>> float(r["remaining"]), round(float(r["speed_ratio"]), 2), r["status"]
-    (34.0, 0.93, '进度正常')
+    (34.0, 0.94, '进度正常')
     """
-    done_days, left_days = _days(as_of)
-    inside = left_days > 0
+    elapsed = year_elapsed(as_of)
+    inside = elapsed < 1
     out = []
     rows = metrics[metrics["target"].notna()].sort_values(["theme_order", "order"])
     for _, r in rows.iterrows():
@@ -102,7 +103,7 @@ def remaining_work(metrics: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
             else:
                 item["status"] = "进度滞后" if r["pace"] == "滞后" else ("进度正常" if r["pace"] else "未完成")
                 if r["kind"] == "flow" and r["value"] > 0:
-                    item["speed_ratio"] = (remaining / left_days) / (float(r["value"]) / done_days)
+                    item["speed_ratio"] = (remaining / (1 - elapsed)) / (float(r["value"]) / elapsed)
         out.append(item)
     columns = ["indicator", "name", "unit", "decimals", "kind", "target_type", "target", "value", "completion",
                "remaining", "speed_ratio", "status"]
@@ -135,9 +136,8 @@ def _remaining_sentences(rest: pd.DataFrame, scope: str, done_word: str, rest_wo
         names = "、".join(lagging["name"])
         lo, hi = lagging["speed_ratio"].min(), lagging["speed_ratio"].max()
         need = _ratio_text(hi) if round_half_up(lo, 1) == round_half_up(hi, 1) else f"{_ratio_text(lo)}至{_ratio_text(hi)}"
-        count = f"{len(lagging)}项指标" if len(lagging) > 1 else "该项指标"
-        paras.append(f"其中，{names}{'等' if len(lagging) > 2 else ''}{count}进度滞后，{rest_word}的推进速度需达到"
-                     f"{done_word}的{need}，工作进度有待进一步加快。")
+        subject = names if len(lagging) == 1 else f"{names}{'等' if len(lagging) > 2 else ''}{len(lagging)}项指标"
+        paras.append(f"其中，{subject}进度滞后，{rest_word}的推进速度需达到{done_word}的{need}，工作进度有待进一步加快。")
     short = rest[rest["status"].eq("未达标")]
     if not short.empty:
         items = "；".join(f"{r['name']}为{format_amount(r['value'], r['unit'], int(r['decimals']))}，"
@@ -168,10 +168,10 @@ def show_remaining(pack: Pack, topic: str = "") -> Html:
     rest = remaining_work(metrics, as_of)
     if rest.empty:
         return Html(f'<p class="muted">{pack.params.year}年没有下达量化目标{_of_topic(topic)}。</p>', "剩余任务")
-    done_days, left_days = _days(as_of)
+    left_days = _days(as_of)[1]
     if left_days:
-        intro = (f"截至{as_of.month}月{as_of.day}日，全年时间已过去{format_percent(year_elapsed(as_of) * 100, 1)}"
-                 f"（{done_days}天），距年底还有{left_days}天。")
+        intro = (f"截至{as_of.month}月{as_of.day}日，时间进度为{format_percent(year_elapsed(as_of) * 100, 1)}，"
+                 f"距年底还有{left_days}天。")
     else:
         intro = f"{pack.params.year}年已结束，以下为各项年度目标的最终完成情况和差距。"
     paras = [intro] + _remaining_sentences(rest, pack.scope, done_word, rest_word)
@@ -195,8 +195,8 @@ def show_remaining(pack: Pack, topic: str = "") -> Html:
              f'<tbody>{"".join(body)}</tbody></table>')
     note = ""
     if rest_word:
-        note = (f'<p class="muted">所需进度：{escape(rest_word)}每天需完成的量（尚需完成 ÷ 剩余天数）与'
-                f'{escape(done_word)}每天完成的量之比；大于1倍即需加快进度。</p>')
+        note = (f'<p class="muted">所需进度：按时间进度折算，{escape(rest_word)}单位时间需完成的量'
+                f'（尚需完成 ÷ 剩余时间）与{escape(done_word)}单位时间完成的量之比；大于1倍即需加快进度。</p>')
     text = '<div class="narrative">' + "".join(f"<p>{escape(p)}</p>" for p in paras) + "</div>"
     return Html(text + table + note, "剩余任务")
 
@@ -376,7 +376,7 @@ def show_topic_table(pack: Pack, topic: str) -> Html:
         if pd.isna(r["target"]):
             done = "—"
         elif r["target_type"] == "threshold":
-            done = "达标" if bool(r["met"]) else "未达标"
+            done = "—" if pd.isna(r["met"]) else ("达标" if bool(r["met"]) else "未达标")
         else:
             done = format_percent(r["completion"], 1) if pd.notna(r["completion"]) else "—"
             if r["pace"]:

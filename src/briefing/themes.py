@@ -276,7 +276,9 @@ def explain(ename: str, evalue: str) -> str:
     return f"{ename}: {evalue}" if evalue else ename
 
 
-def _first_line(source: str) -> str:
+def _first_line(source: str | list) -> str:
+    if isinstance(source, list):  # a notebook read as plain JSON keeps a cell's source as a list of lines
+        source = "".join(source)
     for line in source.splitlines():
         if line.strip():
             return line.strip()[:120]
@@ -286,13 +288,13 @@ def _first_line(source: str) -> str:
 def locate_failure(executed: nbformat.NotebookNode) -> tuple[int | None, str, str, str]:
     """Find the failed cell of a partly executed notebook: (cell number in the theme, first line, ename, evalue).
 
-    The cell papermill injected for the parameters is not counted, so the number is the
-    one the editor sees in the theme notebook.
+    The cells papermill adds (the injected parameters, the red error banners) are not
+    counted, so the number is the one the editor sees in the theme notebook.
     """
     number = 0
     for cell in executed.cells:
         tags = cell.get("metadata", {}).get("tags", [])
-        if "injected-parameters" in tags:
+        if "injected-parameters" in tags or "papermill-error-cell-tag" in tags:
             continue
         number += 1
         if cell.cell_type != "code":
@@ -349,7 +351,8 @@ def run_region(notebook: str, parameters: dict, timeout: float = DEFAULT_TIMEOUT
             target = Path(keep) / f"{_safe(region)}.ipynb"
             target.parent.mkdir(parents=True, exist_ok=True)
             nbformat.write(executed, target)
-            run.partial = config.display_path(target)
+            inside = target.resolve().is_relative_to(config.project_root())
+            run.partial = config.display_path(target) if inside else str(target)
     return run
 
 
@@ -587,13 +590,15 @@ def lab_command(port: int | None = None, open_browser: bool = True) -> tuple[lis
 
     The kernel is the python3 kernel of the environment briefing runs in (the .venv),
     found before any kernel of the same name in the user's folders; Lab does not look
-    for news or updates, so it works with no network.
+    for news, updates or extensions online, so it works with no network.
     """
     root = config.project_root()
     share = Path(sys.prefix) / "share" / "jupyter"
     argv = [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={root}",
-            "--LabApp.news_url=None",
+            "--LabApp.news_url=None", "--LabApp.extension_manager=readonly",
             "--LabApp.check_for_updates_class=jupyterlab.handlers.announcements.NeverCheckForUpdate"]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        argv.append("--allow-root")  # containers and shared servers often run as root; Lab refuses otherwise
     if port:
         argv.append(f"--ServerApp.port={port}")
     if not open_browser:
