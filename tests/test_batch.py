@@ -146,3 +146,15 @@ def test_dask_cluster_renders_the_same_packs(outputs, tmp_path):
     assert local.status == "ok"
     assert (tmp_path / "local" / "briefing.html").read_bytes() == \
         (outputs / "sample-annual-2025" / "新华区" / "briefing.html").read_bytes()
+
+
+@pytest.mark.slow
+def test_formats_option_adds_the_word_copy_and_refuses_unknown_formats(outputs):
+    batch = render_meeting("params/sample-annual-2025.yaml", regions=["高新区"], formats=["html", "docx"],
+                           echo=lambda s: None)
+    assert [p.status for p in batch.packs] == ["ok"]
+    folder = outputs / "sample-annual-2025" / "高新区"
+    assert (folder / "briefing.docx").read_bytes()[:2] == b"PK" and not (folder / "briefing.pdf").exists()
+    assert 'href="高新区/briefing.docx"' in (outputs / "sample-annual-2025" / "index.html").read_text(encoding="utf-8")
+    with pytest.raises(BriefingError, match="不支持的输出格式 odt"):
+        render_meeting("params/sample-annual-2025.yaml", regions=["高新区"], formats=["odt"], echo=lambda s: None)

@@ -25,7 +25,7 @@ from .compute import compute_metrics
 from .formatting import format_percent
 from .errors import BriefingError
 from .load import load_dataset
-from .params import Meeting, load_meeting
+from .params import FORMATS, Meeting, load_meeting
 from .render import PackResult, render_pack, safe_name, write_atomic
 from .validate import check_dataset, raise_on_errors
 
@@ -59,7 +59,8 @@ def _inputs_fingerprint(meeting: Meeting, region: str, data_fingerprint: str) ->
 
 def _up_to_date(folder: Path, fingerprint: str, formats) -> bool:
     marker = folder / FINGERPRINT_FILE
-    names = [config.PACK_NOTEBOOK] + [{"html": config.PACK_HTML, "pdf": config.PACK_PDF}[f] for f in formats]
+    names = [config.PACK_NOTEBOOK] + [{"html": config.PACK_HTML, "pdf": config.PACK_PDF,
+                                       "docx": config.PACK_DOCX}[f] for f in formats]
     return (marker.is_file() and marker.read_text().strip() == fingerprint
             and all((folder / n).is_file() for n in names))
 
@@ -166,7 +167,7 @@ class _DaskPool:
 
 def render_meeting(meeting_file: str | Path, *, workers: int | None = None, regions: list[str] | None = None,
                    force: bool = False, scheduler: str | None = None, timeout: float | None = None,
-                   echo=print) -> BatchResult:
+                   formats: list[str] | None = None, echo=print) -> BatchResult:
     """Render the packs of a meeting into outputs/<meeting>/<region>/ and write manifest.json and index.html.
 
     Regions run in parallel (``workers`` processes, default one per core, or an existing Dask
@@ -175,6 +176,11 @@ def render_meeting(meeting_file: str | Path, *, workers: int | None = None, regi
     """
     t0 = time.perf_counter()
     meeting = load_meeting(meeting_file)
+    if formats:
+        bad = [f for f in formats if f not in FORMATS]
+        if bad:
+            raise BriefingError(f"不支持的输出格式 {'、'.join(bad)}；可选 {'、'.join(FORMATS)}（如 --formats html,pdf,docx）。")
+        meeting = dataclasses.replace(meeting, formats=tuple(dict.fromkeys(formats)))
     ds = load_dataset(meeting.data_dir)
     warnings = raise_on_errors(check_dataset(ds))
     wanted = list(regions or meeting.regions) or list(ds.regions.sort_values(["depth", "order"])["name"])
@@ -243,7 +249,8 @@ def _earlier_packs(out_dir: Path, rendered: set[str], ds) -> list[PackResult]:
 
 
 def _pack_files(folder: Path, formats) -> dict:
-    names = {"ipynb": config.PACK_NOTEBOOK, "html": config.PACK_HTML, "pdf": config.PACK_PDF}
+    names = {"ipynb": config.PACK_NOTEBOOK, "html": config.PACK_HTML, "pdf": config.PACK_PDF,
+             "docx": config.PACK_DOCX}
     return {k: config.display_path(folder / n) for k, n in names.items() if k == "ipynb" or k in formats}
 
 
@@ -338,7 +345,8 @@ def write_index(batch: BatchResult, ds, metrics: pd.DataFrame) -> Path:
             links = f'<span class="bad">生成失败：{escape(r.error)}</span>'
         else:
             links = " ".join(f'<a href="{escape(safe_name(r.region))}/{name}">{label}</a>'
-                             for key, name, label in (("html", config.PACK_HTML, "网页版"), ("pdf", config.PACK_PDF, "PDF"))
+                             for key, name, label in (("html", config.PACK_HTML, "网页版"), ("pdf", config.PACK_PDF, "PDF"),
+                                                      ("docx", config.PACK_DOCX, "Word 文字稿"))
                              if (folder / name).is_file())
         rows.append(f"<tr><td>{escape(r.region)}</td><td>{escape(ds.regions.at[code, 'level'])}</td>"
                     f"<td>{escape(completion + extra)}</td>"

@@ -12,7 +12,8 @@ def _render(args) -> int:
     from .batch import render_meeting
     regions = [r.strip() for r in args.regions.split(",") if r.strip()] if args.regions else None
     batch = render_meeting(args.meeting, workers=args.workers, regions=regions, force=args.force,
-                           scheduler=args.scheduler or None, timeout=args.timeout)
+                           scheduler=args.scheduler or None, timeout=args.timeout,
+                           formats=[f.strip() for f in args.formats.split(",") if f.strip()] or None)
     return 1 if batch.failed else 0
 
 
@@ -69,6 +70,7 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--workers", type=int, default=None, help="并行进程数（默认：CPU 核数）")
     r.add_argument("--regions", default="", help="只生成这些地区，逗号分隔，如 城关区,新华区")
     r.add_argument("--force", action="store_true", help="即使输入未变化也重新生成")
+    r.add_argument("--formats", default="", help="输出格式，逗号分隔：html,pdf,docx（默认：会议文件中的 formats）")
     r.add_argument("--scheduler", default="", help="在已有的 Dask 集群上运行，如 tcp://10.0.0.5:8786")
     r.add_argument("--timeout", type=float, default=600, help="单个单元格的最长运行秒数（默认 600），超时的地区记为失败")
     r.set_defaults(func=_render)

@@ -29,6 +29,7 @@ DATASET_META = "dataset.yaml"
 PACK_NOTEBOOK = "briefing.ipynb"
 PACK_HTML = "briefing.html"
 PACK_PDF = "briefing.pdf"
+PACK_DOCX = "briefing.docx"
 
 
 def _is_root(path: Path) -> bool:

@@ -181,6 +181,10 @@ def render_pack(notebook: str | Path, params: PackParams, out_dir: Path, formats
     title = f"{params.meeting or '工作会议'} · {params.region}"
     html = export_html(nb, title=title, running_head=f"{params.meeting} · {params.region} · 内部资料")
     pdf = html_to_pdf(html) if "pdf" in formats else None
+    docx = None
+    if "docx" in formats:
+        from .word import html_to_docx  # python-docx only when a Word copy is asked for
+        docx = html_to_docx(html)
     result.seconds["export"] = round(time.perf_counter() - t1, 3)
     # Write the notebook last-but-one and the HTML/PDF together, each atomically.
     write_atomic(final_nb, nbformat.writes(nb))
@@ -191,6 +195,9 @@ def render_pack(notebook: str | Path, params: PackParams, out_dir: Path, formats
     if pdf is not None:
         write_atomic(out_dir / config.PACK_PDF, pdf)
         result.files["pdf"] = config.display_path(out_dir / config.PACK_PDF)
+    if docx is not None:
+        write_atomic(out_dir / config.PACK_DOCX, docx)
+        result.files["docx"] = config.display_path(out_dir / config.PACK_DOCX)
     (out_dir / "briefing.failed.ipynb").unlink(missing_ok=True)
     return result
 
