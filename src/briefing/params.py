@@ -143,7 +143,8 @@ class Meeting:
 
 
 MEETING_KEYS = {"meeting", "notebook", "year", "meeting_date", "as_of", "data_dir", "regions", "formats"}
-FORMATS = ("html", "pdf")
+FORMATS = ("html", "pdf", "docx")
+DEFAULT_FORMATS = ("html", "pdf")
 
 
 def load_meeting(path: str | Path) -> Meeting:
@@ -153,8 +154,10 @@ def load_meeting(path: str | Path) -> Meeting:
     if not path.is_file():
         raise ParameterError(f"找不到会议文件 {shown}。会议文件放在 params/ 目录下，如 params/sample-annual-2025.yaml。")
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))  # safe: tags such as !!python/object are refused
+    except UnicodeDecodeError:
+        raise ParameterError(f"会议文件 {shown} 不是 UTF-8 编码。请在编辑器中另存为 UTF-8 后重试。") from None
+    except (yaml.YAMLError, ValueError, OverflowError, RecursionError) as exc:  # ValueError: a date like 2025-02-30
         raise ParameterError(f"会议文件 {shown} 不是有效的 YAML：{exc}") from None
     if not isinstance(data, dict):
         raise ParameterError(f"会议文件 {shown} 应为“键: 值”的形式。")
@@ -164,15 +167,25 @@ def load_meeting(path: str | Path) -> Meeting:
     for key in ("meeting", "notebook", "year"):
         if key not in data or data[key] in (None, ""):
             raise ParameterError(f"会议文件 {shown} 缺少“{key}”。")
+    for key in sorted(MEETING_KEYS - {"regions", "formats"}):
+        # Lists, mappings, sets and binary are refused before anything prints them (a YAML alias bomb stays small).
+        if key in data and not isinstance(data[key], (str, int, float, dt.date, type(None))):
+            raise ParameterError(f"会议文件 {shown} 中“{key}”应为一个值（文字、数字或日期），现为 {type(data[key]).__name__}。")
     regions = data.get("regions") or []
     if isinstance(regions, str) or not isinstance(regions, list) or not all(isinstance(r, str) for r in regions):
         raise ParameterError(f"会议文件 {shown} 中 regions 应为地区名称的列表（或留空表示全部地区）。")
-    formats = data.get("formats") or list(FORMATS)
+    formats = data.get("formats") or list(DEFAULT_FORMATS)
+    if not isinstance(formats, list) or not all(isinstance(f, str) for f in formats):
+        raise ParameterError(f"会议文件 {shown} 中 formats 应为格式的列表，如 [html, pdf]。")
     bad = [f for f in formats if f not in FORMATS]
     if bad:
         raise ParameterError(f"会议文件 {shown} 中 formats 含不支持的格式 {'、'.join(map(str, bad))}；可选 {'、'.join(FORMATS)}。")
     notebook = str(data["notebook"])
-    if not config.resolve(notebook).is_file():
+    try:
+        found = config.resolve(notebook).is_file()
+    except OSError:  # a name too long for the file system
+        found = False
+    if not found:
         raise ParameterError(f"会议文件 {shown} 指定的笔记本 {notebook} 不存在。")
 
     def text(key):
@@ -184,7 +197,7 @@ def load_meeting(path: str | Path) -> Meeting:
                       data_dir=text("data_dir") or "data/sample", regions=tuple(regions),
                       formats=tuple(formats), source=shown)
     try:
-        meeting.params_for("_check_")
+        checked = meeting.params_for("_check_")
     except ParameterError as exc:
         raise ParameterError(f"会议文件 {shown}：{exc}") from None
-    return meeting
+    return dataclasses.replace(meeting, year=checked.year)  # "2025" in the file is the year 2025
