@@ -22,7 +22,10 @@ test:  ## Install what the tests need, then run the whole test suite (slow end-t
 test-fast: ## Run the tests without the slow end-to-end ones
 	$(VENV)/python -m pytest -m "not slow"
 
+lab:  ## Open JupyterLab on the project with its kernel, to edit theme notebooks (works offline)
+	$(VENV)/briefing lab
+
 notebooks:  ## Regenerate the .ipynb files from their paired .py (jupytext) files
 	$(VENV)/jupytext --sync notebooks/*.py
 
-.PHONY: help setup sample render test test-fast notebooks
+.PHONY: help setup sample render test test-fast notebooks lab

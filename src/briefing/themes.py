@@ -389,12 +389,45 @@ class CheckResult:
         return not self.errors and not self.failed
 
 
-def _regions(defaults: dict, wanted: list[str] | None) -> list[str]:
-    from .load import load_dataset
-    ds = load_dataset(defaults.get("data_dir") or "data/sample")
+def _regions(ds, wanted: list[str] | None) -> list[str]:
     if wanted:
         return [ds.regions.at[ds.region_code(r), "name"] for r in wanted]
     return list(ds.regions.sort_values(["depth", "order"])["name"])
+
+
+# Functions whose indicator id (a quoted id in the call) would otherwise just draw an empty chart.
+_INDICATOR_ARGS = {"chart_peers": (2, "indicator")}
+
+
+def check_indicator_ids(notebook: nbformat.NotebookNode, catalog_ids) -> list[Problem]:
+    """Quoted indicator ids in calls such as ``briefing.chart_peers(..., "new_members", ...)`` must be in the catalogue.
+
+    >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+    ...     'briefing.chart_peers(pack.metrics, pack.region, "new_member", pack.dataset.regions)')])
+    >>> check_indicator_ids(nb, ["new_members", "new_unions"])[0].text()
+    '第 1 个单元格第 1 行：指标编号“new_member”不在指标目录（indicators.csv 第一列）中。是否想写 new_members？'
+    """
+    known = set(catalog_ids)
+    problems = []
+    for i, cell in enumerate(notebook.cells):
+        if cell.cell_type != "code":
+            continue
+        try:
+            tree = ast.parse(cell.source)
+        except SyntaxError:
+            continue  # reported by check_notebook
+        for node in ast.walk(tree):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                    and node.func.attr in _INDICATOR_ARGS):
+                continue
+            position, keyword = _INDICATOR_ARGS[node.func.attr]
+            args = [node.args[position]] if len(node.args) > position else []
+            args += [k.value for k in node.keywords if k.arg == keyword]
+            for arg in args:
+                if isinstance(arg, ast.Constant) and isinstance(arg.value, str) and arg.value not in known:
+                    problems.append(Problem("error", f"指标编号“{arg.value}”不在指标目录（indicators.csv 第一列）中。"
+                                                     f"{_suggest(arg.value, known)}", i + 1, arg.lineno))
+    return problems
 
 
 def check_theme(notebook: str | Path, regions: list[str] | None = None, *, workers: int | None = None,
@@ -411,6 +444,11 @@ def check_theme(notebook: str | Path, regions: list[str] | None = None, *, worke
     nb = read_notebook(path)
     problems, defaults = check_notebook(nb)
     echo(f"检查 {shown}")
+    from .load import load_dataset
+    ds = None
+    if not any(p.level == "error" for p in problems):  # the defaults are sound: read their data folder
+        ds = load_dataset(defaults["data_dir"])
+        problems += check_indicator_ids(nb, ds.catalog.index)
     for p in problems:
         echo(f"  {'错误' if p.level == 'error' else '提示'}：{p.text()}")
     result = CheckResult(shown, problems, [])
@@ -423,7 +461,7 @@ def check_theme(notebook: str | Path, regions: list[str] | None = None, *, worke
         if not ipynb.is_file():
             raise ParameterError(f"{shown} 没有配对的 {config.display_path(ipynb)}，请先运行 make notebooks。")
         path = ipynb
-    names = _regions(defaults, regions)
+    names = _regions(ds, regions)
     keep = config.outputs_dir() / CHECK_FOLDER / _safe(path.stem)
     workers = max(1, min(workers or os.cpu_count() or 1, len(names)))
     echo(f"  运行 {len(names)} 个地区（{defaults.get('year')}年"
