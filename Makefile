@@ -28,4 +28,7 @@ lab:  ## Open JupyterLab on the project with its kernel, to edit theme notebooks
 notebooks:  ## Regenerate the .ipynb files from their paired .py (jupytext) files
 	$(VENV)/jupytext --sync notebooks/*.py
 
-.PHONY: help setup sample render test test-fast notebooks lab
+golden:  ## Rewrite the golden files under tests/golden/ after a deliberate change; review with git diff
+	$(VENV)/python scripts/refresh_golden.py
+
+.PHONY: help setup sample render test test-fast notebooks lab golden
