@@ -274,6 +274,10 @@ def test_rollup_over_three_levels_keeps_rates_as_ratio_of_sums(tmp_path):
     v = values_at(ds, 2025).set_index(["region", "indicator"])["value"]
     assert v[("C1", "membership_rate")] == 50.0                     # (1 + 3) ÷ (4 + 4)
     assert v[("P", "membership_rate")] == pytest.approx(94 / 108 * 100)   # not the mean of 50% and 90%
+    # the hierarchy is read from the parent codes alone (a loader need not supply depths)
+    from dataclasses import replace
+    bare = replace(ds, regions=ds.regions.drop(columns="depth"))
+    pd.testing.assert_frame_equal(values_at(bare, 2025), values_at(ds, 2025))
 
 
 def test_approximation_marks_are_propagated(tmp_path):

@@ -54,7 +54,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .errors import ParameterError
+from .errors import DataError, ParameterError
 from .formatting import PERCENT_DECIMALS, half_up_scaled
 from .load import Dataset
 
@@ -218,14 +218,28 @@ def _tree(ds: Dataset) -> _Tree:
     index = pd.Index(regions.index)
     parent_codes = regions["parent"].fillna("").astype(str).to_numpy()
     parent = index.get_indexer(parent_codes)
-    depth = regions["depth"].to_numpy(dtype=int) if "depth" in regions else np.zeros(len(index), dtype=int)
+    depth = _depth(parent)
     levels = tuple(np.flatnonzero(depth == d) for d in range(int(depth.max(initial=0)), 0, -1))
-    key = np.where(parent >= 0, parent_codes + "\x1f" + regions["group"].fillna("").astype(str).to_numpy(), "")
+    groups = regions["group"] if "group" in regions else regions["level"]
+    key = np.where(parent >= 0, parent_codes + "\x1f" + groups.fillna("").astype(str).to_numpy(), "")
     peer_group, _ = pd.factorize(pd.Series(key).where(parent >= 0))
     n_groups = int(peer_group.max(initial=-1)) + 1
     group_size = np.bincount(peer_group[peer_group >= 0], minlength=n_groups)
     return _Tree(codes=index.to_numpy(dtype=object), index=index, parent=parent, levels=levels,
                  peer_group=peer_group, n_groups=n_groups, group_size=group_size)
+
+
+def _depth(parent: np.ndarray) -> np.ndarray:
+    """Steps from each region up to the top, one vectorised step per level of the hierarchy."""
+    depth = np.zeros(len(parent), dtype=np.int64)
+    up = parent.copy()
+    for _ in range(len(parent) + 1):
+        climbing = up >= 0
+        if not climbing.any():
+            return depth
+        depth += climbing
+        up = np.where(climbing, parent[np.maximum(up, 0)], -1)
+    raise DataError("地区的上级关系形成循环，无法汇总。请检查 regions.csv 的 parent 列。", file="regions.csv", column="parent")
 
 
 def _catalog(ds: Dataset) -> _Catalog:
@@ -566,7 +580,7 @@ def compute_metrics(ds: Dataset, year: int, as_of: str | dt.date | None = None, 
         growth = k / kp
     checks = {
         "negative": has & ~is_rate & (cur.value < 0),
-        "rate_over_100": has & is_rate & (cur.value > 100.0 + 1e-9) | (cur.stated > 100.0 + 1e-9),
+        "rate_over_100": (has & is_rate & (cur.value > 100.0 + 1e-9)) | (cur.stated > 100.0 + 1e-9),
         "stated_mismatch": ~np.isnan(cur.stated) & ~np.isnan(cur.parts)
                            & (half_up_scaled(cur.parts, cur.stated_decimals) != half_up_scaled(cur.stated, cur.stated_decimals)),
         "zero_denominator": cur.zero_denominator,
@@ -599,13 +613,14 @@ def compute_metrics(ds: Dataset, year: int, as_of: str | dt.date | None = None, 
     catalog = ds.catalog
     for name in ("name", "unit", "kind", "theme", "direction", "decimals", "tier", "order", "theme_order"):
         out[name] = catalog[name].to_numpy()[flat_i]
-    change_marked = (approx != "") | (prev_approx != "")
+    change_shown = col(np.where(has & had, change, np.nan))
+    change_marked = ((approx != "") | (prev_approx != "")) & ~np.isnan(change_shown)   # the change of a 约数 is one too
     out.update({
         "value": col(cur.value), "approx": approx, "source": col(cur.source), "basis": col(cur.basis),
         "children_sum": col(cur.children_sum), "stated": col(cur.stated),
         "prev_value": col(prev.value), "prev_approx": prev_approx,
-        "change": np.round(col(np.where(has & had, change, np.nan)), 10),
-        "change_pct": col(change_pct), "change_approx": np.where(change_marked & ~np.isnan(col(np.where(has & had, change, np.nan))), "约", ""),
+        "change": np.round(change_shown, 10),   # a difference of two shown decimals, without float dust
+        "change_pct": col(change_pct), "change_approx": np.where(change_marked, "约", ""),
         "yoy": col(yoy), "period_label": np.full(len(flat_r), "上年同期" if mid_year else "上年", dtype=object),
         "target": col(target), "target_type": col(target_type), "target_bound": col(bound), "issuer": col(issuer),
         "completion": col(completion),
