@@ -37,7 +37,7 @@ def test_bad_cells_are_each_named_by_file_row_and_column(tmp_path):
         load_dataset(folder)
     text = str(info.value)
     assert "文件 figures.csv，第 3 行，“value”列，值“1.2万”：数值不是数字" in text
-    assert "第 4 行，“value”列" in text and "该格为空" in text
+    assert "第 4 行，“value”列：数值为空" in text
     assert "第 5 行，“region”列，值“北区”" in text
     assert "第 6 行，“as_of”列" in text
     assert len(info.value.findings) == 4

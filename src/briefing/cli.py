@@ -18,15 +18,46 @@ def _render(args) -> int:
 
 
 def _validate(args) -> int:
+    from .errors import ValidationError
     from .load import load_dataset
     from .validate import check_dataset
-    ds = load_dataset(args.data)
+    try:
+        ds = load_dataset(args.data)
+    except ValidationError as exc:
+        for f in exc.findings:
+            print(f"错误：{f.text()}")
+        print(f"数据 {args.data} 无法读入：错误 {len(exc.findings)} 个。请逐条改正后重新运行 briefing validate。")
+        return 1
     findings = check_dataset(ds)
     errors = [f for f in findings if f.level == "error"]
     for f in findings:
         print(f"{'错误' if f.level == 'error' else '提示'}：{f.text()}")
-    print(f"数据目录 {ds.location}：{len(ds.figures)} 条数字，{len(ds.targets)} 条目标，"
+    print(f"数据 {ds.location}：{len(ds.figures)} 条数字，{len(ds.targets)} 条目标，"
           f"{len(ds.regions)} 个地区，{len(ds.catalog)} 个指标；错误 {len(errors)} 个，提示 {len(findings) - len(errors)} 个。")
+    return 1 if errors else 0
+
+
+def _import(args) -> int:
+    from .excel import import_workbook
+    from .load import load_dataset
+    from .validate import check_dataset
+    result, checks, written = import_workbook(args.workbook, args.out, catalog=args.catalog or None,
+                                              regions=args.regions or None, parent=args.parent, year=args.year)
+    print(result.summary())
+    for f in [*result.findings, *checks]:
+        print(f"{'错误' if f.level == 'error' else '提示'}：{f.text()}")
+    if written is None:
+        print(f"有 {len(result.errors) + sum(f.level == 'error' for f in checks)} 个错误，未写入任何文件。"
+              "请按上面的说明改正 Excel 后重新导入。")
+        return 1
+    replaced = f"（替换了原有同期数字 {written['replaced']} 行）" if written.get("replaced") else ""
+    print(f"已写入 {args.out}：figures.csv 本次 {written['figures']} 行{replaced}"
+          + ("，regions.csv" if "regions" in written else "") + ("，indicators.csv" if "indicators" in written else "")
+          + ("，targets.csv（空，待填）" if "targets" in written else "") + "。")
+    findings = check_dataset(load_dataset(args.out))
+    errors = [f for f in findings if f.level == "error"]
+    print(f"整个数据目录检查：错误 {len(errors)} 个，提示 {len(findings) - len(errors)} 个"
+          + ("。" if not findings else f"；运行 briefing validate {args.out} 查看。"))
     return 1 if errors else 0
 
 
@@ -77,6 +108,14 @@ def build_parser() -> argparse.ArgumentParser:
     v = sub.add_parser("validate", help="检查数据目录，列出错误和提示")
     v.add_argument("data", nargs="?", default="data/sample", help="数据目录（默认 data/sample）")
     v.set_defaults(func=_validate)
+    im = sub.add_parser("import", help="把 Excel 填报表（一年一表、一行一地区、一列一指标）导入为数据目录")
+    im.add_argument("workbook", help="Excel 文件（.xlsx），如 县区年报2024.xlsx")
+    im.add_argument("--out", required=True, help="写入的数据目录，如 data/示例市/（已有的 regions.csv、indicators.csv 会用来核对）")
+    im.add_argument("--catalog", default="", help="指标目录（默认：数据目录中的 indicators.csv，没有时用示例数据的目录）")
+    im.add_argument("--regions", default="", help="地区表 regions.csv（默认：数据目录中的；没有时按表中的行生成）")
+    im.add_argument("--parent", default="全市", help="按表中的行生成地区表时，上级地区的名称（默认：全市）")
+    im.add_argument("--year", type=int, default=None, help="工作表名称和标题中都没有年份时使用的年份")
+    im.set_defaults(func=_import)
     c = sub.add_parser("check", help="检查主题笔记本：参数单元格，并为每个地区试运行一遍")
     c.add_argument("notebook", help="主题笔记本，如 notebooks/annual_plenary.ipynb")
     c.add_argument("--regions", default="", help="只检查这些地区，逗号分隔，如 城关区,示例市（默认：全部地区）")

@@ -10,6 +10,7 @@ class Finding:
     """One problem found in the data: where it is, what it is, what to do.
 
     ``level`` is "error" (stops a render) or "warning" (goes into the pack's data note).
+    ``file`` starting with "数据库" names a database table rather than a file.
     """
 
     level: str
@@ -20,11 +21,17 @@ class Finding:
     value: str = ""
     region: str = ""
     indicator: str = ""
+    sheet: str = ""  # worksheet of an Excel return
+    cell: str = ""   # cell address in that sheet, e.g. "C7"
 
     def where(self) -> str:
         parts = []
         if self.file:
-            parts.append(f"文件 {self.file}")
+            parts.append(self.file if self.file.startswith("数据库") else f"文件 {self.file}")
+        if self.sheet:
+            parts.append(f"工作表“{self.sheet}”")
+        if self.cell:
+            parts.append(f"单元格 {self.cell}")
         if self.row is not None:
             parts.append(f"第 {self.row} 行")
         if self.column:
