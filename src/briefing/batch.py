@@ -8,15 +8,18 @@ content fingerprint, never by timestamps.
 from __future__ import annotations
 
 import concurrent.futures as cf
+import contextlib
 import dataclasses
 import hashlib
 import json
 import multiprocessing
 import os
 import sys
+import threading
 import time
 from html import escape
 from pathlib import Path
+from urllib.parse import quote
 
 import pandas as pd
 
@@ -26,7 +29,7 @@ from .formatting import format_percent
 from .errors import BriefingError
 from .load import load_dataset
 from .params import FORMATS, Meeting, load_meeting
-from .render import PackResult, render_pack, safe_name, write_atomic
+from .render import PackResult, describe_failure, describe_os_error, render_pack, safe_name, scrub_text, write_atomic
 from .validate import check_dataset, raise_on_errors
 
 FINGERPRINT_FILE = ".inputs.sha256"
@@ -73,14 +76,15 @@ def _render_one(notebook: str, params, folder: str, formats, fingerprint: str, t
     from . import kernel as kernels
     out = Path(folder)
     try:
+        (out / FINGERPRINT_FILE).unlink(missing_ok=True)  # not up to date again until the new pack is complete
         result = render_pack(notebook, params, out, formats, kernel=kernels.for_this_thread() if warm else None,
                              timeout=timeout)
-    except Exception as exc:  # noqa: BLE001 - one region's failure must not stop the batch
+        if result.status == "ok":
+            write_atomic(out / FINGERPRINT_FILE, fingerprint)
+    except Exception as exc:  # noqa: BLE001 - one region's failure (a full disk too) must not stop the batch
         kernels.shutdown_this_thread()
         return PackResult(region=params.region, folder=config.display_path(out), status="failed",
-                          error=f"{type(exc).__name__}: {exc}")
-    if result.status == "ok":
-        write_atomic(out / FINGERPRINT_FILE, fingerprint)
+                          error=describe_failure(exc, timeout))
     return result
 
 
@@ -94,6 +98,17 @@ def _worker_init() -> None:
     logging.getLogger("papermill").setLevel(logging.ERROR)
     logging.getLogger("traitlets").setLevel(logging.ERROR)
     atexit.register(kernels.shutdown_this_thread)
+    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True, name="parent-watch").start()
+
+
+def _exit_with_parent(parent: int) -> None:
+    """End this worker once the batch that started it is gone (after a kill -9 nothing else would).
+
+    Its kernel notices on its own (ipykernel watches its parent) and ends too.
+    """
+    while os.getppid() == parent:
+        time.sleep(1)
+    os._exit(1)
 
 
 class MeetingLock:
@@ -105,8 +120,11 @@ class MeetingLock:
 
     def __enter__(self):
         import fcntl
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.handle = open(self.path, "a+")
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.handle = open(self.path, "a+")
+        except OSError as exc:  # a read-only or full output folder: say so before any work is done
+            raise BriefingError(describe_os_error(exc)) from None
         try:
             fcntl.flock(self.handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
@@ -186,6 +204,7 @@ def render_meeting(meeting_file: str | Path, *, workers: int | None = None, regi
     wanted = list(regions or meeting.regions) or list(ds.regions.sort_values(["depth", "order"])["name"])
     codes = list(dict.fromkeys(ds.region_code(r) for r in wanted))
     out_dir = config.outputs_dir() / safe_name(meeting.slug)
+    check_folders(ds)
     workers = max(1, workers or os.cpu_count() or 1)
     with MeetingLock(out_dir):
         _clean_stale(out_dir)
@@ -214,14 +233,44 @@ def render_meeting(meeting_file: str | Path, *, workers: int | None = None, regi
         results.sort(key=lambda r: order.get(r.region, 1e9))
         batch = BatchResult(meeting=meeting, out_dir=out_dir, packs=results, seconds=time.perf_counter() - t0)
         metrics = compute_metrics(ds, meeting.year, meeting.as_of or None)
-        write_manifest(batch, ds, warnings)
-        write_index(batch, ds, metrics)
+        with _output_errors():
+            write_manifest(batch, ds, warnings)
+            write_index(batch, ds, metrics)
     echo(f"完成：生成 {ok} 份，跳过 {skipped} 份，失败 {len(batch.failed)} 份，用时 {batch.seconds:.1f} 秒。")
     echo(f"索引页：{config.display_path(out_dir / 'index.html')}")
     for r in batch.failed:
         where = f"第 {r.failed_cell} 个单元格" if r.failed_cell else "执行过程"
         echo(f"  失败：{r.region}，{where}：{r.error}" + (f"（部分执行的笔记本：{r.partial_notebook}）" if r.partial_notebook else ""))
     return batch
+
+
+RESERVED_NAMES = {"index.html", "manifest.json"}
+
+
+def check_folders(ds) -> None:
+    """Refuse region names whose pack folders would collide (with each other or the meeting's own files).
+
+    >>> check_folders(load_dataset("data/sample"))   # doctest: +SKIP
+    """
+    seen: dict[str, str] = {}
+    for name in ds.regions.sort_values("order")["name"]:
+        folder = safe_name(name)
+        if folder in RESERVED_NAMES:
+            raise BriefingError(f"regions.csv 中地区“{name}”的名称与会议文件夹中的 {folder} 同名，无法作为简报文件夹。"
+                                "请在 regions.csv 中修改该地区名称。")
+        if folder in seen:
+            raise BriefingError(f"regions.csv 中地区“{seen[folder]}”和“{name}”的简报文件夹名相同（{folder}），"
+                                "两份简报会互相覆盖。请在 regions.csv 中修改其中一个地区的名称。")
+        seen[folder] = name
+
+
+@contextlib.contextmanager
+def _output_errors():
+    """A full disk or read-only folder while writing the meeting's own files ends in a clear message."""
+    try:
+        yield
+    except OSError as exc:
+        raise BriefingError(describe_os_error(exc) + " 已完成的各地区简报保留。") from None
 
 
 def _earlier_packs(out_dir: Path, rendered: set[str], ds) -> list[PackResult]:
@@ -308,7 +357,7 @@ def write_manifest(batch: BatchResult, ds, warnings) -> Path:
         "warnings": [w.text() for w in warnings], "packs": packs,
     }
     path = batch.out_dir / "manifest.json"
-    write_atomic(path, json.dumps(manifest, ensure_ascii=False, indent=2))
+    write_atomic(path, scrub_text(json.dumps(manifest, ensure_ascii=False, indent=2)))  # no machine paths
     return path
 
 
@@ -344,7 +393,7 @@ def write_index(batch: BatchResult, ds, metrics: pd.DataFrame) -> Path:
         if r.status == "failed":
             links = f'<span class="bad">生成失败：{escape(r.error)}</span>'
         else:
-            links = " ".join(f'<a href="{escape(safe_name(r.region))}/{name}">{label}</a>'
+            links = " ".join(f'<a href="{escape(quote(safe_name(r.region)))}/{name}">{label}</a>'
                              for key, name, label in (("html", config.PACK_HTML, "网页版"), ("pdf", config.PACK_PDF, "PDF"),
                                                       ("docx", config.PACK_DOCX, "Word 文字稿"))
                              if (folder / name).is_file())

@@ -7,6 +7,8 @@ content. Every file appears only complete: written under a temporary name, then 
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import os
 import re
 import tempfile
@@ -84,6 +86,30 @@ def html_to_pdf(html: str) -> bytes:
 
 def write_atomic(path: Path, data: bytes | str) -> None:
     """Write a file so that readers see the old complete file or the new complete file, never half of one."""
+    with staged_writes() as stage:
+        stage(path, data)
+
+
+@contextlib.contextmanager
+def staged_writes():
+    """Replace several files together: each is first written in full under a temporary name (a full
+    disk fails there, before any existing file is touched), then all are renamed at the end.
+
+    >>> with staged_writes() as stage:          # doctest: +SKIP
+    ...     stage(folder / "briefing.html", html)
+    ...     stage(folder / "briefing.pdf", pdf)
+    """
+    staged: list[tuple[Path, Path]] = []
+    try:
+        yield lambda path, data: staged.append((_stage(path, data), path))
+        for tmp, path in staged:
+            os.replace(tmp, path)
+    finally:
+        for tmp, _ in staged:
+            tmp.unlink(missing_ok=True)  # nothing left there once renamed
+
+
+def _stage(path: Path, data: bytes | str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
@@ -92,10 +118,12 @@ def write_atomic(path: Path, data: bytes | str) -> None:
             f.flush()
             os.fsync(f.fileno())
         os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         Path(tmp).unlink(missing_ok=True)
+        if isinstance(exc, OSError) and not exc.filename:  # a failed write() does not say which file
+            raise OSError(exc.errno, exc.strerror, str(path)) from None
         raise
+    return Path(tmp)
 
 
 def _umask() -> int:
@@ -105,9 +133,16 @@ def _umask() -> int:
 
 
 def safe_name(text: str) -> str:
-    """A folder name from a region name that cannot leave its parent folder."""
-    cleaned = re.sub(r'[\x00-\x1f\x7f/\\:*?"<>|\u200b-\u200f\u202a-\u202e\u2066-\u2069]', "_", text).strip(" .")
-    return cleaned[:80] or "_"
+    """A folder name from a region name that cannot leave its parent folder (nor hide, nor be too long).
+
+    >>> safe_name("../../城关区"), safe_name(".城关区"), safe_name("城关\u202e区")
+    ('_.._城关区', '城关区', '城关_区')
+    """
+    cleaned = re.sub(r'[\x00-\x1f\x7f-\x9f/\\:*?"<>|\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]', "_",
+                     text).strip(" .")[:80]
+    while len(cleaned.encode("utf-8")) > 200:  # file systems allow 255 bytes; some characters take 4
+        cleaned = cleaned[:-1]
+    return cleaned.rstrip(" .") or "_"
 
 
 @dataclass
@@ -129,7 +164,9 @@ def render_pack(notebook: str | Path, params: PackParams, out_dir: Path, formats
 
     ``kernel`` is an optional ``briefing.kernel.WarmKernel`` reused between packs (batch
     rendering); without it papermill starts and stops a kernel of its own, as on the command
-    line. ``timeout`` limits each cell, in seconds. Never leaves a half-written file.
+    line. ``timeout`` limits the execution of the whole notebook for this region, in seconds
+    (a hanging cell ends in a failed pack, not a stuck batch). Never leaves a half-written file,
+    and never a pack whose files come from two different runs.
     """
     import papermill as pm
 
@@ -148,28 +185,36 @@ def render_pack(notebook: str | Path, params: PackParams, out_dir: Path, formats
     else:
         run.update(cwd=str(config.project_root()))
         target = str(tmp_nb)
+    if timeout:
+        # One budget for the whole pack: each cell may use what the cells before it left (nbclient's timeout_func).
+        deadline = time.monotonic() + timeout
+        run["timeout_func"] = lambda cell: max(1, int(deadline - time.monotonic()))
     try:
         nb = pm.execute_notebook(str(notebook), target, **run)
-    except pm.PapermillExecutionError as exc:
-        failed = out_dir / "briefing.failed.ipynb"
+    except BaseException as exc:  # a cell raised or timed out, the kernel died, bad notebook file, interrupted …
+        partial = None
         if kernel is not None:
-            if kernel.last_nb is not None:
-                _scrub(kernel.last_nb, notebook, failed)
-                write_atomic(failed, nbformat.writes(kernel.last_nb))
+            partial = kernel.last_nb
             kernel.discard()
         elif tmp_nb.exists():
-            os.replace(tmp_nb, failed)
-        result.status, result.failed_cell = "failed", exc.exec_count
-        result.error = f"{exc.ename}: {_first_line(exc.evalue)}"
-        result.partial_notebook = config.display_path(failed)
-        return result
-    except BaseException as exc:  # kernel died, cell timed out, bad notebook file, interrupted …
-        if kernel is not None:
-            kernel.discard()
+            with contextlib.suppress(Exception):
+                partial = nbformat.read(tmp_nb, as_version=4)
         tmp_nb.unlink(missing_ok=True)
         if not isinstance(exc, Exception):
             raise
-        result.status, result.error = "failed", f"{type(exc).__name__}: {_first_line(str(exc))}"
+        result.status = "failed"
+        if isinstance(exc, pm.PapermillExecutionError):
+            result.failed_cell = exc.exec_count
+            result.error = scrub_text(f"{exc.ename}: {_first_line(exc.evalue)}")
+        else:
+            result.failed_cell = _last_started_cell(partial)
+            result.error = describe_failure(exc, timeout)
+        if partial is not None:
+            with contextlib.suppress(OSError):  # a full disk must not hide why the pack failed
+                failed = out_dir / "briefing.failed.ipynb"
+                _scrub(partial, notebook, failed)
+                write_atomic(failed, nbformat.writes(partial))
+                result.partial_notebook = config.display_path(failed)
         return result
     tmp_nb.unlink(missing_ok=True)
     if kernel is not None:
@@ -186,18 +231,20 @@ def render_pack(notebook: str | Path, params: PackParams, out_dir: Path, formats
         from .word import html_to_docx  # python-docx only when a Word copy is asked for
         docx = html_to_docx(html)
     result.seconds["export"] = round(time.perf_counter() - t1, 3)
-    # Write the notebook last-but-one and the HTML/PDF together, each atomically.
-    write_atomic(final_nb, nbformat.writes(nb))
-    result.files["ipynb"] = config.display_path(final_nb)
-    if "html" in formats:
-        write_atomic(out_dir / config.PACK_HTML, html)
-        result.files["html"] = config.display_path(out_dir / config.PACK_HTML)
-    if pdf is not None:
-        write_atomic(out_dir / config.PACK_PDF, pdf)
-        result.files["pdf"] = config.display_path(out_dir / config.PACK_PDF)
-    if docx is not None:
-        write_atomic(out_dir / config.PACK_DOCX, docx)
-        result.files["docx"] = config.display_path(out_dir / config.PACK_DOCX)
+    # Stage every file in full first (a full disk fails here, before a good file is touched), then rename
+    # them together: a pack is never half new and half old.
+    with staged_writes() as stage:
+        stage(final_nb, nbformat.writes(nb))
+        result.files["ipynb"] = config.display_path(final_nb)
+        if "html" in formats:
+            stage(out_dir / config.PACK_HTML, html)
+            result.files["html"] = config.display_path(out_dir / config.PACK_HTML)
+        if pdf is not None:
+            stage(out_dir / config.PACK_PDF, pdf)
+            result.files["pdf"] = config.display_path(out_dir / config.PACK_PDF)
+        if docx is not None:
+            stage(out_dir / config.PACK_DOCX, docx)
+            result.files["docx"] = config.display_path(out_dir / config.PACK_DOCX)
     (out_dir / "briefing.failed.ipynb").unlink(missing_ok=True)
     return result
 
@@ -208,8 +255,113 @@ def _first_line(text: str) -> str:
 
 
 def _scrub(nb: nbformat.NotebookNode, notebook: Path, final: Path) -> None:
-    """Keep the executed notebook free of machine paths (it ships with the pack)."""
+    """Keep the executed notebook free of this machine's paths and environment (it ships with the pack).
+
+    Tracebacks stay (the analyst needs them) but show paths relative to the project or to ``~``.
+    """
     meta = nb.metadata.get("papermill", {})
     meta["input_path"] = config.display_path(notebook)
     meta["output_path"] = config.display_path(final)
     meta.pop("environment_variables", None)
+    _scrub_strings(nb, _private_paths())
+
+
+def _scrub_strings(node, sub) -> object:
+    if isinstance(node, str):
+        return sub(node)
+    if isinstance(node, dict):
+        for key in node:
+            node[key] = _scrub_strings(node[key], sub)
+    elif isinstance(node, list):
+        node[:] = [_scrub_strings(v, sub) for v in node]
+    return node
+
+
+_CREDENTIALS = re.compile(r"(\b[a-z][\w+.-]*://[^\s:/@]+:)[^\s@/]+@", re.I)
+
+
+def _private_paths():
+    """A function hiding this machine's project folder, home folder and user name in a text, and URL passwords."""
+    shown = {}
+    for path, replacement in ((os.path.expanduser("~"), "~"), (str(config.project_root()), "")):
+        for variant in (path, os.path.realpath(path)):
+            variant = variant.rstrip("/")
+            if len(variant) > 1:
+                shown.setdefault(variant, replacement)
+                shown.setdefault(variant.encode("unicode_escape").decode("ascii"), replacement)  # as papermill quotes it
+    users = {u for u in (os.environ.get("USER"), os.environ.get("LOGNAME"), _user_name()) if u and len(u) > 2}
+    prefixes = re.compile("(" + "|".join(map(re.escape, sorted(shown, key=len, reverse=True))) + r")(/|(?![\w.-]))"
+                          ) if shown else None
+    user_dirs = re.compile(r"(?<=/)(" + "|".join(map(re.escape, sorted(users))) + r")(?=/)") if users else None
+
+    def sub(text: str) -> str:
+        if prefixes is not None:
+            text = prefixes.sub(lambda m: (shown[m.group(1)] + "/" if shown[m.group(1)] else "") if m.group(2)
+                                else (shown[m.group(1)] or "."), text)
+        if user_dirs is not None:
+            text = user_dirs.sub("_", text)
+        return _CREDENTIALS.sub(r"\1***@", text)
+    return sub
+
+
+def _user_name() -> str:
+    try:
+        import getpass
+        return getpass.getuser()
+    except Exception:  # noqa: BLE001 - no user name is fine
+        return ""
+
+
+def scrub_text(text: str) -> str:
+    """``text`` without this machine's project folder, home folder, user name or URL passwords (packs travel).
+
+    >>> scrub_text(os.path.expanduser("~") + "/数据/2025.csv")
+    '~/数据/2025.csv'
+    """
+    return _private_paths()(str(text))
+
+
+def describe_failure(exc: BaseException, timeout: float | None = None) -> str:
+    """Why a pack failed, in a sentence an analyst can act on (no machine paths).
+
+    >>> from nbclient.exceptions import DeadKernelError
+    >>> describe_failure(DeadKernelError("Kernel died"))
+    '内核意外退出（可能内存不足或被外部终止）。重新运行将重试该地区。'
+    """
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError
+    if isinstance(exc, (CellTimeoutError, TimeoutError)):
+        limit = f"{timeout:g} 秒内" if timeout else "时限内"
+        return (f"执行超时：该地区的笔记本未能在{limit}完成，已停止。"
+                "请检查是否有单元格卡住或数据量过大，或用 --timeout 放宽时限后重新运行。")
+    if isinstance(exc, DeadKernelError):
+        return "内核意外退出（可能内存不足或被外部终止）。重新运行将重试该地区。"
+    if isinstance(exc, OSError):
+        return describe_os_error(exc)
+    return scrub_text(f"{type(exc).__name__}: {_first_line(str(exc))}")
+
+
+_DISK_ERRORS = {errno.ENOSPC: "磁盘空间已满", errno.EDQUOT: "磁盘配额已用完", errno.EFBIG: "文件超过了磁盘或配额允许的大小",
+                errno.EROFS: "所在磁盘是只读的", errno.EACCES: "没有写入权限", errno.EPERM: "没有写入权限"}
+
+
+def describe_os_error(exc: OSError) -> str:
+    """A file-system error as a sentence: which file or folder, why, and what to do.
+
+    >>> describe_os_error(OSError(errno.ENOSPC, "No space left on device", "outputs/会议/城关区/briefing.pdf"))  # doctest: +SKIP
+    '无法写入 outputs/会议/城关区/briefing.pdf：磁盘空间已满。请腾出磁盘空间或检查文件夹权限后重新运行；…'
+    """
+    name = exc.filename if isinstance(exc.filename, (str, os.PathLike)) else ""
+    where = config.display_path(name) if name else "输出文件夹"
+    reason = _DISK_ERRORS.get(exc.errno)
+    if reason:
+        return (f"无法写入 {where}：{reason}。请腾出磁盘空间或检查文件夹权限后重新运行；"
+                "已有的完整简报不会被未写完的文件覆盖。")
+    return scrub_text(f"读写 {where} 失败：{exc.strerror or exc}。请检查该文件或文件夹后重新运行。")
+
+
+def _last_started_cell(nb) -> int | None:
+    """The execution count of the cell that was running when the notebook stopped (papermill marks start times)."""
+    if nb is None:
+        return None
+    started = [c for c in nb.cells if c.cell_type == "code" and c.get("metadata", {}).get("papermill", {}).get("start_time")]
+    return started[-1].get("execution_count") if started else None
