@@ -183,7 +183,9 @@ def test_new_theme_copies_a_paired_notebook_and_its_meeting_file(project):
     meeting = briefing.load_meeting("params/topic_organising.yaml")
     assert meeting.notebook == "notebooks/topic_organising.ipynb" and meeting.as_of == "2026-06-30"
     text = (project / "params/topic_organising.yaml").read_text(encoding="utf-8")
-    assert "briefing render params/topic_organising.yaml" in text and "sample-midyear" not in text
+    assert text.splitlines()[0] == ("# 建会入会专题会议：复制自 params/sample-midyear-2026.yaml。"
+                                    "运行：briefing render params/topic_organising.yaml")
+    assert meeting.name == "建会入会专题会议" and "sample-midyear-2026.yaml" not in text.split("\n", 1)[1]
     src = (project / "notebooks/midyear_standing.py").read_text(encoding="utf-8")
     assert src == (ROOT / "notebooks/midyear_standing.py").read_text(encoding="utf-8")  # the source is untouched
 
@@ -340,7 +342,7 @@ def test_remaining_work_statuses():
     text = sections._remaining_sentences(mid_year.reset_index(), "全区", "上半年", "下半年")
     assert text == ["下半年，全区还需完成乙6家，才能完成全年目标任务。",
                     "其中，乙进度滞后，下半年的推进速度需达到上半年的1.5倍，工作进度有待进一步加快。",
-                    "丙为93.5%，距“95.0%以上”的目标还差1.5个百分点，年底前要达到目标要求。",
+                    "丙为93.5%，距“95%以上”的目标还差1.5个百分点，年底前要达到目标要求。",
                     "丁为7家，超出控制目标2家，需加强源头治理。",
                     "甲已提前完成全年目标任务，要巩固成果、持续推进。"]
 
@@ -357,7 +359,7 @@ def test_next_year_tasks_speak_by_issuer(tiny):
     pack = briefing.open_pack({"region": "东区", "year": 2024, "data_dir": str(tiny)})
     assert briefing.show_next_year_tasks(pack).markup == (
         '<div class="narrative"><p>2025年，市总下达全区的主要目标任务是：新建基层工会10家（2024年为10家）；'
-        "入会率达到95.0%以上（2024年为90.0%）。</p></div>")
+        "入会率达到95%以上（2024年为90.0%）。</p></div>")
     later = briefing.open_pack({"region": "东区", "year": 2025, "data_dir": str(tiny)})
     assert "2026年目标尚未下达" in briefing.show_next_year_tasks(later).markup
 

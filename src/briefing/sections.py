@@ -14,7 +14,7 @@ import pandas as pd
 from . import narrate
 from .compute import year_elapsed, year_end
 from .errors import BriefingError
-from .formatting import format_amount, format_percent, format_points, format_value, round_half_up
+from .formatting import format_amount, format_change, format_percent, format_points, format_value, round_half_up
 from .pack import Html, Pack
 
 # A lagging indicator needs "X倍" the pace so far; below this the sentence says "保持现有进度".
@@ -111,8 +111,9 @@ def remaining_work(metrics: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
 
 
 def _goal(row: pd.Series) -> str:
-    text = format_amount(row["target"], row["unit"], int(row["decimals"]))
-    return text + ("以上" if row["target_type"] == "threshold" else "")
+    if row["target_type"] == "threshold":
+        return narrate.format_goal(row["target"], row["unit"], int(row["decimals"]))
+    return format_amount(row["target"], row["unit"], int(row["decimals"]))
 
 
 def _gap(row: pd.Series) -> str:
@@ -268,7 +269,7 @@ def show_next_year_tasks(pack: Pack) -> Html:
             was = (f"（{year}年为{format_amount(current, ind['unit'], dec)}）"
                    if current is not None and pd.notna(current) else "")
             if r["target_type"] == "threshold":
-                items.append(f"{ind['name']}达到{goal}以上{was}")
+                items.append(f"{ind['name']}达到{narrate.format_goal(r['target'], ind['unit'], dec)}{was}")
             elif ind["direction"] == "lower":
                 items.append(f"{ind['name']}控制在{goal}以内{was}")
             else:
@@ -347,14 +348,6 @@ def show_topic_problems(pack: Pack, topic: str) -> Html:
                 "存在的问题")
 
 
-def _change_text(r: pd.Series) -> str:
-    if r["kind"] == "rate":
-        return format_points(r["change"], 1, signed=True) if pd.notna(r["change"]) else r["yoy"]
-    if pd.notna(r["change_pct"]):
-        return ("+" if r["change_pct"] > 0 else "") + format_percent(r["change_pct"], 1)
-    return r["yoy"] if r["yoy"] in ("新增", "无上年数据") else "—"
-
-
 def show_topic_table(pack: Pack, topic: str) -> Html:
     """Every indicator of one theme over recent years (same day of year), with change, target and rank."""
     rows = _rows(pack, topic).sort_values(["order"])
@@ -372,7 +365,7 @@ def show_topic_table(pack: Pack, topic: str) -> Html:
             v = values["value"].get((r["indicator"], y))
             a = values["approx"].get((r["indicator"], y), "")
             cells.append(format_value(v, r["unit"], dec, a if isinstance(a, str) else ""))
-        cells.append(_change_text(r))
+        cells.append(format_change(r["change"], r["change_pct"], r["kind"], r["yoy"]))
         if pd.isna(r["target"]):
             done = "—"
         elif r["target_type"] == "threshold":

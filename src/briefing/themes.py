@@ -12,6 +12,7 @@ import ast
 import concurrent.futures as cf
 import dataclasses
 import difflib
+import json
 import multiprocessing
 import os
 import re
@@ -556,6 +557,11 @@ def _meeting_text(defaults: dict, notebook: str, params_path: str) -> str:
     return "\n".join(lines)
 
 
+def _yaml_text(text: str) -> str:
+    """A one-line YAML string, quoted only when YAML would read it as something else."""
+    return text if yaml.safe_load(f"k: {text}") == {"k": text} else json.dumps(text, ensure_ascii=False)
+
+
 def new_theme(name: str, source: str, title: str = "") -> list[str]:
     """Copy theme ``source`` to notebooks/<name>.py + .ipynb (paired, no outputs) and params/<name>.yaml.
 
@@ -584,7 +590,8 @@ def new_theme(name: str, source: str, title: str = "") -> list[str]:
         text = src_py.read_text(encoding="utf-8")
     else:
         text = jupytext.writes(jupytext.read(src_nb), fmt="py:percent")
-    title = (title or name).strip().replace("。", "，").replace("\n", " ").replace("-->", "")
+    given_title = (title or "").strip().replace("。", "，").replace("\n", " ").replace("-->", "")
+    title = given_title or name
     fresh = f"主题：{title}（复制自 {stem}）。"
     if _TITLE.search(text):
         text = _TITLE.sub(lambda _: fresh, text, count=1)
@@ -608,7 +615,10 @@ def new_theme(name: str, source: str, title: str = "") -> list[str]:
     if src_meeting is not None:
         meeting = src_meeting.read_text(encoding="utf-8")
         meeting = re.sub(r"(?m)^(notebook:[ \t]*)\S+", lambda m: m.group(1) + shown_nb, meeting, count=1)
-        meeting = meeting.replace(config.display_path(src_meeting), shown_params)
+        if given_title:  # the cover shows the meeting's name: the old one would be wrong for the new theme
+            meeting = re.sub(r"(?m)^(meeting:[ \t]*).*$", lambda m: m.group(1) + _yaml_text(given_title), meeting, count=1)
+        head = f"# {title}：复制自 {config.display_path(src_meeting)}。运行：briefing render {shown_params}"
+        meeting = head + "\n" + meeting[meeting.index("\n") + 1:] if meeting.startswith("#") else head + "\n" + meeting
     else:
         meeting = _meeting_text(defaults, shown_nb, shown_params)
 
