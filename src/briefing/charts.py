@@ -10,7 +10,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from .formatting import format_percent, round_half_up
+from .formatting import format_figure, format_percent, round_half_up
 
 FONT = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, SimHei, sans-serif"
 INK = "#262626"
@@ -123,7 +123,8 @@ def chart_yoy(metrics: pd.DataFrame, note: str = "", max_items: int = 16) -> alt
         frame = frame.copy()
         frame["label"] = frame["name"]
         frame["better"] = [_better(r) for _, r in frame.iterrows()]
-        frame["text"] = [("+" if v > 0 else "") + str(round_half_up(v, 1)) for v in frame["shown"]]
+        frame["text"] = [("+" if round_half_up(v, 1) > 0 else "") + format_figure(v, "", 1, style="chart")
+                         for v in frame["shown"]]
         order = frame["label"].tolist()
         base = alt.Chart(frame).encode(y=alt.Y("label:N", sort=order, title=None))
         bars = base.mark_bar(height=12).encode(
@@ -185,7 +186,7 @@ def chart_peers(metrics: pd.DataFrame, region: str, indicator: str, regions: pd.
     name = data["name"].iloc[0] if not data.empty else indicator
     unit = data["unit"].iloc[0] if not data.empty else ""
     decimals = int(data["decimals"].iloc[0]) if not data.empty else 0
-    data["text"] = [str(round_half_up(v, decimals)) for v in data["value"]]
+    data["text"] = [format_figure(v, unit, decimals, a, style="chart") for v, a in zip(data["value"], data["approx"])]
     y = alt.Y("label:N", sort=data["label"].tolist(), title=None)
     bars = alt.Chart(data).mark_bar(height=13).encode(
         x=alt.X("value:Q", title=f"{name}（{unit}）" if unit else name),

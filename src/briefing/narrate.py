@@ -26,13 +26,13 @@ def _amount(row: pd.Series) -> str:
     return format_amount(row["value"], row["unit"], int(row["decimals"]), row["approx"] if row["approx"] != "约" else "约")
 
 
-def format_goal(target: float, unit: str, decimals: int = 0) -> str:
-    """A threshold target as a report writes it: "95%以上", "100个以上" (no needless ".0")."""
+def format_goal(target: float, unit: str, decimals: int = 0, bound: str = "以上") -> str:
+    """A threshold target as a report writes it: "95%以上", "100个以上", "120件以内" (no needless ".0")."""
     text = format_amount(target, unit, decimals)
     head = text[: len(text) - len(unit)] if unit and text.endswith(unit) else text
     if "." in head and set(head.split(".")[1]) <= {"0"}:
         text = head.split(".")[0] + text[len(head):]
-    return text + "以上"
+    return text + (bound or "以上")
 
 
 def phrase_yoy(row: pd.Series, *, same_period: bool = False) -> str:
@@ -55,19 +55,27 @@ def phrase_target(row: pd.Series) -> str:
     """"完成年度目标的103.5%" / "达到“90%以上”的目标要求" / "距“95%以上”的目标还差1.2个百分点"."""
     if pd.isna(row.get("target")) or pd.isna(row["value"]):
         return ""
-    if row["target_type"] == "threshold":
-        goal = format_goal(row["target"], row["unit"], int(row["decimals"]))
+    bound = row.get("target_bound") or "以上"
+    gap_text = (format_points(row["gap"], 1) if row["unit"] == "%"
+                else format_amount(row["gap"], row["unit"], int(row["decimals"])))
+    if row.get("status") in ("控制在目标内", "超出目标"):  # a ceiling: "控制在120件以内"
+        goal = format_goal(row["target"], row["unit"], int(row["decimals"]), bound)
+        if row["status"] == "控制在目标内":
+            return f"控制在“{goal}”的目标之内"
+        return f"超出“{goal}”的控制目标{gap_text}"
+    if row["target_type"] == "threshold" or row["kind"] == "rate":
+        goal = format_goal(row["target"], row["unit"], int(row["decimals"]), bound)
         if bool(row["met"]):
             return f"达到“{goal}”的目标要求"
-        gap = format_points(row["gap"], 1) if row["unit"] == "%" else format_amount(row["gap"], row["unit"], int(row["decimals"]))
-        return f"距“{goal}”的目标还差{gap}"
+        return f"距“{goal}”的目标还差{gap_text}"
     if pd.isna(row["completion"]):
         return ""
-    text = f"完成年度目标的{format_percent(row['completion'], 1)}"
+    done = format_percent(row["completion"], 1, approx=row.get("completion_approx", "") or "")
+    text = f"完成年度目标的{done}"
     if row["pace"] == "滞后":
         text += f"，进度滞后时间进度{format_points(-row['pace_gap'], 1)}"
-    elif bool(row["met"]) and row["completion"] > 100:
-        text = f"超额完成年度目标，完成率{format_percent(row['completion'], 1)}"
+    elif bool(row.get("exceeded", False)):
+        text = f"超额完成年度目标，完成率{done}"
     return text
 
 

@@ -17,7 +17,7 @@ import pandas as pd
 from . import charts, narrate
 from .compute import as_of_date, compute_metrics, compute_series
 from .errors import Finding, ParameterError
-from .formatting import format_percent, format_points, format_value, format_amount
+from .formatting import format_amount, format_change, format_percent, format_points, format_value
 from .load import Dataset, load_dataset
 from .params import PackParams, make_params
 from .validate import check_dataset, raise_on_errors
@@ -172,8 +172,9 @@ def show_headlines(pack: Pack) -> Html:
         value = format_amount(row["value"], row["unit"], int(row["decimals"]), row["approx"])
         yoy = narrate.phrase_yoy(row, same_period=pack.mid_year) or "无上年同期数据"
         target = narrate.phrase_target(row)
-        status = "good" if row["met"] is True or (row["pace"] in ("同步", "超前")) else (
-            "bad" if (row["met"] is False and row["pace"] != "同步") or row["pace"] == "滞后" else "plain")
+        good = row.get("status") in ("超额完成", "完成", "达到", "控制在目标内") or row["pace"] in ("同步", "超前")
+        bad = row["pace"] == "滞后" or (row.get("status") in ("未完成", "未达到", "超出目标") and not row["pace"])
+        status = "bad" if bad else ("good" if good else "plain")
         tiles.append(f"""<div class="tile tile-{status}"><div class="tile-name">{escape(row['name'])}</div>
 <div class="tile-value">{escape(value)}</div><div class="tile-yoy">{escape(yoy)}</div>
 <div class="tile-target">{escape(target)}</div></div>""")
@@ -215,7 +216,8 @@ def show_next_targets(pack: Pack) -> Html:
     rows = []
     for _, r in t.sort_values("order").iterrows():
         ind = cat.loc[r["indicator"]]
-        goal = (narrate.format_goal(r["target"], ind["unit"], int(ind["decimals"])) if r["target_type"] == "threshold"
+        goal = (narrate.format_goal(r["target"], ind["unit"], int(ind["decimals"]),
+                                    "以下" if ind["direction"] == "lower" else "以上") if r["target_type"] == "threshold"
                 else format_amount(r["target"], ind["unit"], int(ind["decimals"])))
         now = cur["value"].get(r["indicator"])
         now_text = format_amount(now, ind["unit"], int(ind["decimals"])) if now is not None and pd.notna(now) else "—"
@@ -229,20 +231,19 @@ def show_table(pack: Pack) -> Html:
     """All indicators, by theme: value, same period last year, change, target, completion, rank."""
     m = pack.region_metrics.sort_values(["theme_order", "order"])
     ranked = m["rank"].notna().any()
-    head = ["指标", "单位", pack.period, "上年同期", "同比", "年度目标", "完成情况"] + (["同级排名"] if ranked else []) + ["备注"]
+    last = m["period_label"].iloc[0] if "period_label" in m and len(m) else "上年同期"
+    head = ["指标", "单位", pack.period, last, "同比", "年度目标", "完成情况"] + (["同级排名"] if ranked else []) + ["备注"]
     body = []
     for theme, group in m.groupby("theme_order", sort=True):
         body.append(f'<tr class="theme-row"><td colspan="{len(head)}">{escape(group["theme"].iloc[0])}</td></tr>')
         for _, r in group.iterrows():
             dec = int(r["decimals"])
-            if r["kind"] == "rate":
-                change = format_points(r["change"], 1, signed=True) if pd.notna(r["change"]) else r["yoy"]
-            else:
-                change = (("+" if r["change_pct"] > 0 else "") + format_percent(r["change_pct"], 1)) if pd.notna(r["change_pct"]) else (r["yoy"] if r["yoy"] in ("新增", "无上年数据") else "—")
+            change = format_change(r["change"], r["change_pct"], r["kind"], r["yoy"])
             if pd.notna(r["target"]):
-                target = format_value(r["target"], r["unit"], dec) + ("以上" if r["target_type"] == "threshold" else "")
-                if r["target_type"] == "threshold":
-                    done = "达标" if bool(r["met"]) else "未达标"
+                bound = r.get("target_bound") or ""
+                target = format_value(r["target"], r["unit"], dec) + (bound if r["target_type"] == "threshold" or bound else "")
+                if pd.isna(r["completion"]):
+                    done = r.get("status") or ("达标" if bool(r["met"]) else "未达标")
                 else:
                     done = format_percent(r["completion"], 1) if pd.notna(r["completion"]) else "—"
                     if r["pace"]:
