@@ -45,6 +45,7 @@ COLUMN_NUMBER_LABELS = {"甲", "乙", "丙", "栏次", "行次", "a", "b"}
 TOTAL_PATTERN = re.compile(r"(合计|总计|小计)$|^(汇总|共计|总数)$")
 FOOTER_PATTERN = re.compile(r"^(注|说明|备注|附注|填表人|填报人|审核人|负责人|联系人|联系电话|电话|制表|制表人|单位负责人|"
                             r"统计负责人|报送日期|填报日期|填表日期|审核|领导)[:：\d、.]?")
+HEADING_PATTERN = re.compile(r"^([一二三四五六七八九十]+[、.]|[(（][一二三四五六七八九十\d]+[)）]|其中)|.*[:：]$")
 UNIT_LINE = re.compile(r"(?:计量|金额|数据)?单位[:：]\s*([^\s,，;；)）]+)")
 YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 MAX_HEADER_SCAN = 30
@@ -566,18 +567,21 @@ def _read_sheet(ws, ws_values, ctx: _Context) -> SheetReport:
     note_col = next((c.index for c in report.columns if c.role == "note"), None)
     for r in range(last + 1, sheet.max_row + 1):
         values = [sheet.value_text(r, c.index) for c in indicator_cols]
-        label = _compact(sheet.value_text(r, label_col))
+        label = _compact(sheet.header_text(r, label_col))  # "合计" is often merged across 序号 and 地区
         if not label and not any(values):
             continue
         if label.lower() in COLUMN_NUMBER_LABELS or (not label and _is_numbering(values)):
             report.skipped.append(f"第 {r} 行是栏次编号行")
             continue
-        if FOOTER_PATTERN.match(label) or (not any(values) and label):
+        if FOOTER_PATTERN.match(label):
             if any(values):
                 refuse("表尾说明行中有数字。说明、填表人等写在表格下方时，不要在指标列中填数。", row=r, col=label_col,
                        value=label)
             else:
-                report.skipped.append(f"第 {r} 行“{label[:20]}”（说明或无数字的行）")
+                report.skipped.append(f"第 {r} 行“{label[:20]}”（表尾说明）")
+            continue
+        if not any(values) and HEADING_PATTERN.match(label):
+            report.skipped.append(f"第 {r} 行“{label[:20]}”（分组标题，没有数字）")
             continue
         if TOTAL_PATTERN.match(label):
             totals.append((r, label))
@@ -647,6 +651,8 @@ def _shown(sheet: _Sheet, r: int, c: int) -> str:
         return ""
     if isinstance(cell.value, float):
         return f"{cell.value:g}"
+    if isinstance(cell.value, dt.datetime) and cell.value.time() == dt.time(0):
+        return cell.value.date().isoformat()
     return str(cell.value)
 
 
@@ -878,6 +884,15 @@ def load_dataset_excel(path: str | Path, catalog: pd.DataFrame | None = None, re
     return workbook_dataset(result, catalog, regions, meta=meta,
                             fingerprint=hashlib.sha256(path.read_bytes()).hexdigest()[:16],
                             location=config.display_path(path))
+
+
+def check_workbook(result: WorkbookImport, catalog: pd.DataFrame, regions: pd.DataFrame | None = None) -> list[Finding]:
+    """Everything wrong with a read workbook: the reader's findings, then, when it refused no cell,
+    the data checks of ``validate`` (rates over 100%, negative counts …) pointing at the cells."""
+    if result.errors:
+        return list(result.findings)
+    from .validate import check_dataset
+    return [*result.findings, *check_dataset(workbook_dataset(result, catalog, regions))]
 
 
 def workbook_dataset(result: WorkbookImport, catalog: pd.DataFrame, regions: pd.DataFrame | None, *,

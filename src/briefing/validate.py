@@ -183,7 +183,9 @@ def _consistency(ds: Dataset, keys: _Keys) -> list[Finding]:
     return out
 
 
-def _consistency_block(ds: Dataset, keys: _Keys, sel: np.ndarray, t0: int, n_t: int) -> list[Finding]:
+def _rollup(ds: Dataset, keys: _Keys, sel: np.ndarray, t0: int, n_t: int):
+    """Arrays region × date × indicator for the figures ``sel`` (dates t0 … t0+n_t): own figures,
+    figure positions, stated rates, values after roll-up, children's sums, and rates from their parts."""
     cat = ds.catalog
     n_regions, n_ind = len(ds.regions), len(cat)
     is_rate = keys.kind == "rate"
@@ -192,7 +194,7 @@ def _consistency_block(ds: Dataset, keys: _Keys, sel: np.ndarray, t0: int, n_t: 
     r, t, i = keys.region[sel], keys.date[sel] - t0, keys.indicator[sel]
     own[r, t, i] = keys.value[sel]
     pos[r, t, i] = sel
-    stated = own[:, :, is_rate]
+    stated = own[:, :, is_rate].copy()
     own[:, :, is_rate] = np.nan
 
     # roll-up from the deepest level: a parent without its own figure takes its children's sum
@@ -213,6 +215,34 @@ def _consistency_block(ds: Dataset, keys: _Keys, sel: np.ndarray, t0: int, n_t: 
         children_sum[parents] = sums
         eff[parents] = np.where(np.isnan(own[parents]), sums, own[parents])
 
+    # rates from their (rolled-up) parts, at every level
+    computed = np.full((n_regions, n_t, int(is_rate.sum())), np.nan)
+    for j, k in enumerate(np.flatnonzero(is_rate)):
+        num = eff[:, :, cat.index.get_loc(cat["numerator"].iat[k])]
+        den = eff[:, :, cat.index.get_loc(cat["denominator"].iat[k])]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            computed[:, :, j] = np.where(den > 0, num / np.where(den > 0, den, 1) * 100, np.nan)
+    return own, pos, stated, eff, children_sum, computed
+
+
+def _values_at_all(ds: Dataset) -> pd.DataFrame:
+    """Every region's value of every indicator at every date, after roll-up (columns region, as_of,
+    indicator, value, children_sum): what ``compute.values_at`` gives date by date, in one pass."""
+    keys = _Keys(ds)
+    sel = np.flatnonzero(keys.first)
+    own, pos, stated, eff, children_sum, computed = _rollup(ds, keys, sel, 0, len(keys.dates))
+    eff = eff.copy()
+    eff[:, :, keys.kind == "rate"] = computed
+    r, t, i = np.nonzero(~np.isnan(eff))
+    reported = np.where(np.isnan(own), np.nan, children_sum)  # a children's sum beside a figure of its own
+    return pd.DataFrame({"region": ds.regions.index[r], "as_of": keys.dates[t], "indicator": ds.catalog.index[i],
+                         "value": eff[r, t, i], "children_sum": reported[r, t, i]})
+
+
+def _consistency_block(ds: Dataset, keys: _Keys, sel: np.ndarray, t0: int, n_t: int) -> list[Finding]:
+    cat = ds.catalog
+    is_rate = keys.kind == "rate"
+    own, pos, stated, eff, children_sum, computed_all = _rollup(ds, keys, sel, t0, n_t)
     out: list[Finding] = []
     codes, names = ds.regions.index, cat["name"]
     ffile = ds.file("figures")
@@ -239,12 +269,10 @@ def _consistency_block(ds: Dataset, keys: _Keys, sel: np.ndarray, t0: int, n_t: 
     out += _capped(flagged, parent_finding, "warning", "上级填报数与下级合计不符", ffile)
 
     # rates from their parts, at every level
-    for k in np.flatnonzero(is_rate):
+    for j, k in enumerate(np.flatnonzero(is_rate)):
         num_i = cat.index.get_loc(cat["numerator"].iat[k])
         den_i = cat.index.get_loc(cat["denominator"].iat[k])
-        num, den = eff[:, :, num_i], eff[:, :, den_i]
-        with np.errstate(invalid="ignore", divide="ignore"):
-            computed = np.where(den > 0, num / np.where(den > 0, den, 1) * 100, np.nan)
+        num, den, computed = eff[:, :, num_i], eff[:, :, den_i], computed_all[:, :, j]
         over = np.argwhere(computed > 100 + 1e-9)
 
         def over_finding(idx, k=k, num_i=num_i, den_i=den_i, computed=computed):
@@ -258,7 +286,7 @@ def _consistency_block(ds: Dataset, keys: _Keys, sel: np.ndarray, t0: int, n_t: 
                            file=ffile, region=codes[rr], indicator=cat.index[k])
         out += _capped(over, over_finding, "error", "比率算得超过 100%", ffile)
 
-        st = stated[:, :, list(np.flatnonzero(is_rate)).index(k)]
+        st = stated[:, :, j]
         tolerance = 0.5 * 10.0 ** -_decimals(np.nan_to_num(st)) + 1e-9
         off = np.argwhere(~np.isnan(st) & ~np.isnan(computed) & (np.abs(st - computed) > tolerance))
 
