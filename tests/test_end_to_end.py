@@ -74,6 +74,8 @@ def test_manifest_index_and_rerun_skips_unchanged(rendered):
     assert [p["status"] for p in manifest["packs"]] == ["ok", "ok"]
     assert manifest["data_fingerprint"] and manifest["versions"]["papermill"]
     index = (out / "sample-annual-2025" / "index.html").read_text(encoding="utf-8")
+    from urllib.parse import unquote
+    index = unquote(index)
     assert sorted(external_refs(index)) == sorted(["城关区/briefing.html", "城关区/briefing.pdf",
                                                    "示例市/briefing.html", "示例市/briefing.pdf"])
     assert index.index("示例市/briefing.pdf") < index.index("城关区/briefing.pdf")  # the city first, as regions.csv orders
