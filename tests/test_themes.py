@@ -129,6 +129,32 @@ def test_check_cli_stops_on_a_misspelt_parameter_without_running(tmp_path, capsy
     assert "“yaer”不是已知参数。是否想写 year？" in out and "未运行" in out
 
 
+def test_check_refuses_an_ipynb_out_of_step_with_its_py(project, capsys):
+    text = project / "notebooks/annual_plenary.py"
+    text.write_text(text.read_text(encoding="utf-8").replace("briefing.show_problems(pack)", "briefing.show_table(pack)"),
+                    encoding="utf-8")
+    assert main(["check", "notebooks/annual_plenary.ipynb"]) == 1
+    assert "notebooks/annual_plenary.ipynb 与配对的 notebooks/annual_plenary.py 内容不一致" in capsys.readouterr().out
+
+
+def test_pre_commit_hook_refuses_notebooks_with_outputs(tmp_path):
+    repo = tmp_path / "repo"
+    (repo / "scripts").mkdir(parents=True)
+    shutil.copy(ROOT / "scripts/install-hooks.sh", repo / "scripts/install-hooks.sh")
+    git = ["git", "-C", str(repo), "-c", "user.name=t", "-c", "user.email=t@example.org"]
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    subprocess.run(["bash", str(repo / "scripts/install-hooks.sh")], cwd=repo, check=True, capture_output=True)
+    nb = theme()
+    nb.cells[2].outputs = [nbformat.v4.new_output("stream", text="x")]
+    nbformat.write(nb, repo / "带 空格.ipynb")
+    subprocess.run(git + ["add", "-A"], check=True)
+    refused = subprocess.run(git + ["commit", "-qm", "x"], capture_output=True, text=True)
+    assert refused.returncode != 0 and "带 空格.ipynb：第 3 个单元格带有输出" in refused.stderr
+    nbformat.write(theme(), repo / "带 空格.ipynb")
+    subprocess.run(git + ["add", "-A"], check=True)
+    assert subprocess.run(git + ["commit", "-qm", "x"], capture_output=True).returncode == 0
+
+
 # ---------------------------------------------------------------- failure reports
 
 def test_a_failure_is_located_in_the_theme_cell_numbering():

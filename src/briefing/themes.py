@@ -215,6 +215,19 @@ def check_notebook(notebook: nbformat.NotebookNode) -> tuple[list[Problem], dict
     return problems, defaults
 
 
+def check_pairing(path: str | Path) -> list[Problem]:
+    """A theme's .ipynb and its paired .py must hold the same cells (what is reviewed is what runs)."""
+    path = config.resolve(path)
+    ipynb, text = path.with_suffix(".ipynb"), path.with_suffix(".py")
+    if not (ipynb.is_file() and text.is_file()):
+        return []
+    a, b = read_notebook(ipynb), read_notebook(text)
+    if [(c.cell_type, c.source) for c in a.cells] == [(c.cell_type, c.source) for c in b.cells]:
+        return []
+    return [Problem("error", f"{config.display_path(ipynb)} 与配对的 {config.display_path(text)} 内容不一致。"
+                             "请在 JupyterLab 中打开笔记本保存一次，或运行 make notebooks（以较新的文件为准），再检查。")]
+
+
 def read_notebook(path: str | Path) -> nbformat.NotebookNode:
     """A theme notebook from its .ipynb (or its paired .py), with a Chinese message when it cannot be read."""
     path = config.resolve(path)
@@ -444,6 +457,7 @@ def check_theme(notebook: str | Path, regions: list[str] | None = None, *, worke
     shown = config.display_path(path)
     nb = read_notebook(path)
     problems, defaults = check_notebook(nb)
+    problems = check_pairing(path) + problems
     echo(f"检查 {shown}")
     from .load import load_dataset
     ds = None
