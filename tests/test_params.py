@@ -44,3 +44,10 @@ def test_meeting_file_unknown_key(tmp_path):
     f.write_text("meeting: 测试\nnotebook: notebooks/annual_plenary.ipynb\nyear: 2025\nregion: [东区]\n", encoding="utf-8")
     with pytest.raises(ParameterError, match="未知的键 region"):
         load_meeting(f)
+
+
+def test_running_the_notebook_again_in_lab_is_not_a_misspelling():
+    ns = {"region": "东区", "year": 2025}
+    read_parameters(ns)
+    ns["pack"] = object()  # made by a later cell on the first run
+    assert read_parameters(ns).region == "东区"

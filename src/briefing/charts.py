@@ -10,6 +10,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from .errors import ParameterError
 from .formatting import format_figure, format_percent, round_half_up
 
 FONT = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, SimHei, sans-serif"
@@ -170,7 +171,9 @@ def chart_peers(metrics: pd.DataFrame, region: str, indicator: str, regions: pd.
                 note: str = "") -> alt.Chart:
     """One indicator across the region's siblings (same parent and group), the region highlighted."""
     if region not in regions.index:
-        raise KeyError(region)
+        raise ParameterError(f"地区代码“{region}”不在 regions.csv 中。")
+    if indicator not in set(metrics["indicator"]):
+        raise ParameterError(f"指标编号“{indicator}”不在指标目录（indicators.csv 的 id 列）中，请检查 chart_peers 的指标参数。")
     parent, group = regions.at[region, "parent"], regions.at[region, "group"]
     if not parent:
         siblings = regions.index[regions["parent"] == region]  # a top-level region: show its children

@@ -243,7 +243,7 @@ def show_table(pack: Pack) -> Html:
                 bound = r.get("target_bound") or ""
                 target = format_value(r["target"], r["unit"], dec) + (bound if r["target_type"] == "threshold" or bound else "")
                 if pd.isna(r["completion"]):
-                    done = r.get("status") or ("达标" if bool(r["met"]) else "未达标")
+                    done = r.get("status") or ("—" if pd.isna(r["met"]) else ("达标" if bool(r["met"]) else "未达标"))
                 else:
                     done = format_percent(r["completion"], 1) if pd.notna(r["completion"]) else "—"
                     if r["pace"]:

@@ -109,13 +109,17 @@ def read_parameters(namespace: dict) -> PackParams:
     misspelling such as ``regoin``) stop the notebook with the list of valid names.
     """
     values, unknown = {}, []
+    # Names present at the first call: on a second "Run All" in JupyterLab, names made by later
+    # cells (pack, …) are already in the namespace and are not parameters.
+    first = namespace.get("_briefing_first_names")
     for name, value in namespace.items():
         if name.startswith("_") or name in _KERNEL_NAMES or isinstance(value, (types.ModuleType, type)) or callable(value):
             continue
         if name in PARAM_NAMES:
             values[name] = value
-        else:
+        elif first is None or name in first:
             unknown.append(name)
+    namespace["_briefing_first_names"] = first or frozenset(namespace)
     if unknown:
         raise ParameterError(f"未知参数 {'、'.join(sorted(unknown))}。可用参数：\n{parameters_help()}\n"
                              "请检查 papermill -p 或会议文件中的参数名拼写。")
