@@ -32,8 +32,9 @@ ALIAS_SEPARATOR = "|"
 MULTIPLIERS = {"千": 1e3, "万": 1e4, "十万": 1e5, "百万": 1e6, "千万": 1e7, "亿": 1e8}
 BASE_UNITS = {"元", "人", "人次", "户", "户次", "家", "个", "件", "份", "条", "起", "项", "场", "场次", "期",
               "班", "班次", "次", "所", "座", "本", "册", "%"}
-# Two names for the same count: a head is a head, an organisation counted 个 or 家 is one organisation.
-UNIT_SYNONYMS = {"名": "人", "个": "家", "％": "%", "百分比": "%"}
+# Two names for the same count: a head is a head, an organisation counted 个 or 家 is one
+# organisation, a 场 of performances is a 场次, a 班 of training a 班次.
+UNIT_SYNONYMS = {"名": "人", "个": "家", "场": "场次", "班": "班次", "％": "%", "百分比": "%"}
 
 
 def normalise_label(text: object) -> str:

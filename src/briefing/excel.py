@@ -85,7 +85,7 @@ def parse_cell(text: object) -> ParsedCell:
     """
     t = unicodedata.normalize("NFKC", str(text)).strip()
     t = re.sub(r"\s+", "", t)
-    if t.lower() in PLACEHOLDERS or re.fullmatch(r"[-—－_/\\.…·xX×]+", t or "-"):
+    if t.lower() in PLACEHOLDERS or re.fullmatch(r"[-—–─━－_/\\.…·xX×]+", t or "-"):
         return ParsedCell(blank=True)
     if t.startswith(("=", "+=", "@")):
         return ParsedCell(problem="像是公式或命令，不是数字：本工具不计算公式。请把这一格改为数值。")
@@ -488,7 +488,7 @@ def _read_sheet(ws, ws_values, ctx: _Context) -> SheetReport:
     seen_indicator: dict[str, ColumnInfo] = {}
     label_col = None
     for c in range(1, sheet.max_col + 1):
-        parts = list(dict.fromkeys(p for p in (sheet.header_text(r, c) for r in range(first, last + 1)) if p))
+        parts = list(dict.fromkeys(p for p in (_compact(sheet.header_text(r, c)) for r in range(first, last + 1)) if p))
         header = "/".join(parts)
         col = ColumnInfo(index=c, letter=_letter(c), header=header, role="empty")
         if parts:
@@ -526,6 +526,8 @@ def _read_sheet(ws, ws_values, ctx: _Context) -> SheetReport:
                 label_col = c
             elif compact & _SERIAL_HEADERS:
                 col.role = "serial"
+            elif compact & {"年份", "年度", "年"}:
+                col.role = "year"
             elif compact & _NOTE_HEADERS:
                 col.role = "note"
             else:
@@ -568,6 +570,7 @@ def _read_sheet(ws, ws_values, ctx: _Context) -> SheetReport:
     for r in range(last + 1, sheet.max_row + 1):
         values = [sheet.value_text(r, c.index) for c in indicator_cols]
         label = _compact(sheet.header_text(r, label_col))  # "合计" is often merged across 序号 and 地区
+        label = re.sub(r"^(\d+[.、]|[(（]\d+[)）])(?=\D)", "", label)  # "1.城关区", "(1)城关区"
         if not label and not any(values):
             continue
         if label.lower() in COLUMN_NUMBER_LABELS or (not label and _is_numbering(values)):
@@ -599,6 +602,14 @@ def _read_sheet(ws, ws_values, ctx: _Context) -> SheetReport:
         seen_region[code] = r
         data_rows.append((r, code, label))
     report.regions = [n for _, _, n in data_rows]
+    for col in (c for c in report.columns if c.role == "year"):  # a 年份 column must agree with the sheet
+        for r, code, label in data_rows:
+            text = sheet.value_text(r, col.index)
+            if text and YEAR.sub("", text).strip("年度 ") == "" and int(YEAR.search(text)[1]) == year:
+                continue
+            if text:
+                refuse(f"这一行的年份与工作表的年份（{year} 年）不符。一张表只放一个年度的数据：请把这一行移到"
+                       f"对应年份的工作表中，或改正年份。", row=r, col=col.index, value=text, column=col.header, region=code)
     if not data_rows:
         refuse("表头下面没有地区行，这张表没有读入任何数字。请确认地区名称写在表头下方、每行一个地区。",
                row=last, col=label_col, level="warning")

@@ -19,6 +19,7 @@ from __future__ import annotations
 import codecs
 import hashlib
 import re
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -205,7 +206,9 @@ def _read_csv(folder: Path, key: str, columns: list[str], numeric: dict[str, str
     text = {stripped[c]: "category" for c in present if c not in numeric}
     typed = {stripped[c]: t for c, t in numeric.items() if c in stripped}
     def read(dtypes):
-        return pd.read_csv(path, usecols=usecols, dtype=dtypes, keep_default_na=False, encoding="utf-8-sig")
+        with warnings.catch_warnings():  # a cell too large for its type warns before it raises
+            warnings.simplefilter("ignore", RuntimeWarning)
+            return pd.read_csv(path, usecols=usecols, dtype=dtypes, keep_default_na=False, encoding="utf-8-sig")
     try:
         try:
             frame = read({**text, **typed})
