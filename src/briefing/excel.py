@@ -441,219 +441,312 @@ def _find_header(sheet: _Sheet, labels: dict) -> tuple[int, int, int]:
 
 
 def _read_sheet(ws, ws_values, ctx: _Context) -> SheetReport:
-    report = SheetReport(name=ws.title)
-    sheet = _Sheet(ws, ws_values)
-    file, name = ctx.file, ws.title
+    """Read one worksheet into ``ctx.rows`` and ``ctx.findings``; report what was read."""
+    return _SheetReader(ws, ws_values, ctx).read()
 
-    def refuse(message, *, row=None, col=None, value="", level="error", column="", region="", indicator=""):
+
+class _SheetReader:
+    """One worksheet, read in stages: header and period, columns, rows, values, then the 合计 check."""
+
+    def __init__(self, ws, ws_values, ctx: _Context):
+        self.ws, self.ctx, self.name = ws, ctx, ws.title
+        self.sheet = _Sheet(ws, ws_values)
+        self.report = SheetReport(name=ws.title)
+        self.catalog = ctx.catalog
+
+    def refuse(self, message, *, row=None, col=None, value="", level="error", column="", region="", indicator=""):
         cell = f"{_letter(col)}{row}" if row and col else ""
-        ctx.findings.append(Finding(level, message, file=file, sheet=name, cell=cell, row=row, column=column,
-                                    value=str(value), region=region, indicator=indicator))
+        self.ctx.findings.append(Finding(level, message, file=self.ctx.file, sheet=self.name, cell=cell, row=row,
+                                         column=column, value=str(value), region=region, indicator=indicator))
 
-    if sheet.max_row == 0 or sheet.max_col == 0 or (sheet.max_row == 1 and sheet.max_col == 1 and ws.cell(1, 1).value is None):
-        report.note = "空表，未读入。"
-        return report
-    first, last, found = _find_header(sheet, ctx.labels)
-    title_texts = [t for r in range(1, (first or min(sheet.max_row, 6) + 1)) for t in dict.fromkeys(sheet.row_texts(r))
-                   if t and not re.search(r"日期|^(填报|制表|报送|打印)", t)]
-    year, as_of, period_problem = _period(name)
-    if year is None:
-        for t in title_texts:
-            year, as_of, period_problem = _period(t)
-            if year is not None:
-                break
-    if not found:
-        if year is not None:
-            refuse("找不到指标表头：没有一列的表头能与指标目录的中文名或别名对上。请把表头改为目录中的名称"
-                   "（见 indicators.csv 的 name 和 aliases 列），或在目录的 aliases 列中加上这种写法。")
-            report.note = "找不到指标表头，未读入。"
-        else:
-            report.note = "没有可识别的指标列（不是数据表），未读入。"
-        return report
-    report.header_rows = (first, last)
-    if period_problem:
-        refuse(period_problem, value=name)
-        return report
-    if year is None:
-        if ctx.default_year is None:
-            refuse("看不出这张表是哪一年的数据：工作表名称和表头上方的标题中都没有年份。"
-                   "请把工作表改名为年份（如“2024”或“2025年1-6月”），或导入时用 --year 指明。", value=name)
+    def read(self) -> SheetReport:
+        sheet, report = self.sheet, self.report
+        if sheet.max_row == 0 or sheet.max_col == 0 or (sheet.max_row == sheet.max_col == 1
+                                                         and self.ws.cell(1, 1).value is None):
+            report.note = "空表，未读入。"
             return report
-        year, as_of = ctx.default_year, pd.Timestamp(year=ctx.default_year, month=12, day=31)
-    report.year, report.as_of = year, as_of
+        self.first, self.last, found = _find_header(sheet, self.ctx.labels)
+        if not self._period(found):
+            return report
+        indicator_cols = self._columns()
+        if not indicator_cols:
+            report.note = "指标列都未能读入（见上面的错误）。"
+            return report
+        self.label_col = self._label_column(indicator_cols)
+        if self.label_col is None:
+            self.refuse("找不到地区列：表头中没有“地区”“单位”“县(市)区”这样的列名，指标列左边也没有写地区名称的列。"
+                        "请把地区名称放在第一列，并把该列表头写为“地区”。", row=self.last, col=1)
+            return report
+        self._unknown_columns()
+        data_rows, totals = self._rows(indicator_cols)
+        self._year_column(data_rows)
+        values = self._values(data_rows, indicator_cols)
+        self._check_totals(totals, data_rows, indicator_cols, values)
+        self._fractions(indicator_cols, values)
+        return report
 
-    sheet_units = [m[1] for t in title_texts for m in [UNIT_LINE.search(t)] if m and parse_unit(m[1])]
+    # -- header, period, columns
 
-    # columns
-    seen_indicator: dict[str, ColumnInfo] = {}
-    label_col = None
-    for c in range(1, sheet.max_col + 1):
-        parts = list(dict.fromkeys(p for p in (_compact(sheet.header_text(r, c)) for r in range(first, last + 1)) if p))
-        header = "/".join(parts)
-        col = ColumnInfo(index=c, letter=_letter(c), header=header, role="empty")
-        if parts:
-            ind, unit = _match_header(parts, ctx.labels)
+    def _period(self, found: int) -> bool:
+        """Year and as-of date from the sheet name, else the title lines; False when the sheet is not read."""
+        sheet, report = self.sheet, self.report
+        top = self.first or min(sheet.max_row, 6) + 1
+        self.title_texts = [t for r in range(1, top) for t in dict.fromkeys(sheet.row_texts(r))
+                            if t and not re.search(r"日期|^(填报|制表|报送|打印)", t)]
+        year, as_of, problem = _period(self.name)
+        if year is None:
+            for t in self.title_texts:
+                year, as_of, problem = _period(t)
+                if year is not None:
+                    break
+        if not found:
+            if year is not None:
+                self.refuse("找不到指标表头：没有一列的表头能与指标目录的中文名或别名对上。请把表头改为目录中的名称"
+                            "（见 indicators.csv 的 name 和 aliases 列），或在目录的 aliases 列中加上这种写法。")
+                report.note = "找不到指标表头，未读入。"
+            else:
+                report.note = "没有可识别的指标列（不是数据表），未读入。"
+            return False
+        report.header_rows = (self.first, self.last)
+        if problem:
+            self.refuse(problem, value=self.name)
+            return False
+        if year is None:
+            if self.ctx.default_year is None:
+                self.refuse("看不出这张表是哪一年的数据：工作表名称和表头上方的标题中都没有年份。"
+                            "请把工作表改名为年份（如“2024”或“2025年1-6月”），或导入时用 --year 指明。", value=self.name)
+                return False
+            year, as_of = self.ctx.default_year, pd.Timestamp(year=self.ctx.default_year, month=12, day=31)
+        self.year, self.as_of = year, as_of
+        report.year, report.as_of = year, as_of
+        return True
+
+    def _columns(self) -> list[ColumnInfo]:
+        """Every column's role from its header; the indicator columns, each with the unit it is written in."""
+        sheet, cat = self.sheet, self.catalog
+        sheet_units = [m[1] for t in self.title_texts for m in [UNIT_LINE.search(t)] if m and parse_unit(m[1])]
+        seen: dict[str, ColumnInfo] = {}
+        self.label_header = None
+        for c in range(1, sheet.max_col + 1):
+            parts = list(dict.fromkeys(p for p in (_compact(sheet.header_text(r, c))
+                                                   for r in range(self.first, self.last + 1)) if p))
+            col = ColumnInfo(index=c, letter=_letter(c), header="/".join(parts), role="empty")
+            self.report.columns.append(col)
+            if not parts:
+                continue
+            ind, unit = _match_header(parts, self.ctx.labels)
             compact = {normalise_label(p) for p in parts}
-            if ind:
-                col.role, col.indicator = "indicator", ind
-                cat_unit = ctx.catalog.at[ind, "unit"]
-                family = parse_unit(cat_unit)
-                if unit:
-                    col.unit, col.unit_from = unit, "表头"
-                    bare = parse_unit(unit)
-                    if bare is not None and bare[0] == "" and family is not None:
-                        col.unit = unit + family[0]
+            if not ind:
+                if self.label_header is None and _is_region_header(parts):
+                    col.role, self.label_header = "label", c
                 else:
-                    line_unit = next((u for u in sheet_units if family is not None
-                                      and parse_unit(u) is not None and parse_unit(u)[0] == family[0]), "")
-                    col.unit, col.unit_from = (line_unit, "表上方的单位说明") if line_unit else (cat_unit, "指标目录")
-                col.indicator_unit = cat_unit
-                if unit_factor(col.unit, cat_unit) is None:
-                    refuse(f"表头的单位“{col.unit}”与指标“{ctx.catalog.at[ind, 'name']}”的单位“{cat_unit}”不是同一种量，"
-                           "无法换算。请核对表头是否写错，或这一列是否对应别的指标。",
-                           row=last, col=c, value=header, column=header, indicator=ind)
-                    col.role = "unknown"
-                elif ind in seen_indicator:
-                    other = seen_indicator[ind]
-                    refuse(f"与 {other.letter} 列（“{other.header}”）对应同一个指标“{ctx.catalog.at[ind, 'name']}”。"
-                           "一张表中每个指标只能有一列：请删去重复的列，或改正表头。",
-                           row=last, col=c, value=header, column=header, indicator=ind)
-                    col.role = "unknown"
-                else:
-                    seen_indicator[ind] = col
-            elif label_col is None and _is_region_header(parts):
-                col.role = "label"
-                label_col = c
-            elif compact & _SERIAL_HEADERS:
-                col.role = "serial"
-            elif compact & {"年份", "年度", "年"}:
-                col.role = "year"
-            elif compact & _NOTE_HEADERS:
-                col.role = "note"
+                    col.role = ("serial" if compact & _SERIAL_HEADERS else "year" if compact & {"年份", "年度", "年"}
+                                else "note" if compact & _NOTE_HEADERS else "unknown")
+                continue
+            col.role, col.indicator = "indicator", ind
+            cat_unit = col.indicator_unit = cat.at[ind, "unit"]
+            family = parse_unit(cat_unit)
+            if unit:
+                bare = parse_unit(unit)
+                col.unit, col.unit_from = (unit + family[0] if bare and bare[0] == "" and family else unit), "表头"
             else:
-                col.role = "unknown"
-        report.columns.append(col)
-    indicator_cols = [c for c in report.columns if c.role == "indicator"]
-    if not indicator_cols:
-        report.note = "指标列都未能读入（见上面的错误）。"
-        return report
-    if label_col is None:
-        first_ind = min(c.index for c in indicator_cols)
-        for c in range(first_ind - 1, 0, -1):
-            texts = [sheet.value_text(r, c) for r in range(last + 1, sheet.max_row + 1)]
-            texts = [t for t in texts if t]
+                line = next((u for u in sheet_units if family and parse_unit(u)[0] == family[0]), "")
+                col.unit, col.unit_from = (line, "表上方的单位说明") if line else (cat_unit, "指标目录")
+            if unit_factor(col.unit, cat_unit) is None:
+                self.refuse(f"表头的单位“{col.unit}”与指标“{cat.at[ind, 'name']}”的单位“{cat_unit}”不是同一种量，"
+                            "无法换算。请核对表头是否写错，或这一列是否对应别的指标。",
+                            row=self.last, col=c, value=col.header, column=col.header, indicator=ind)
+                col.role = "refused"
+            elif ind in seen:
+                self.refuse(f"与 {seen[ind].letter} 列（“{seen[ind].header}”）对应同一个指标“{cat.at[ind, 'name']}”。"
+                            "一张表中每个指标只能有一列：请删去重复的列，或改正表头。",
+                            row=self.last, col=c, value=col.header, column=col.header, indicator=ind)
+                col.role = "refused"
+            else:
+                seen[ind] = col
+        return [c for c in self.report.columns if c.role == "indicator"]
+
+    def _label_column(self, indicator_cols: list[ColumnInfo]) -> int | None:
+        """The column of region names: a 地区/单位 header, else the text column left of the first indicator."""
+        if self.label_header is not None:
+            return self.label_header
+        sheet = self.sheet
+        for c in range(min(col.index for col in indicator_cols) - 1, 0, -1):
+            texts = [t for t in (sheet.value_text(r, c) for r in range(self.last + 1, sheet.max_row + 1)) if t]
             if texts and sum(parse_cell(t).value is None for t in texts) > len(texts) / 2:
-                label_col = c
-                report.columns[c - 1].role = "label"
-                break
-    if label_col is None:
-        refuse("找不到地区列：表头中没有“地区”“单位”“县(市)区”这样的列名，指标列左边也没有写地区名称的列。"
-               "请把地区名称放在第一列，并把该列表头写为“地区”。", row=last, col=1)
-        return report
-    for col in report.columns:
-        if col.role == "unknown" and not any(f.cell == f"{col.letter}{last}" for f in ctx.findings):
-            has_numbers = any(sheet.value_text(r, col.index) for r in range(last + 1, sheet.max_row + 1))
-            hint = suggest_indicators(col.header, ctx.catalog)
-            near = f"相近的指标有：{'、'.join(hint)}。" if hint else ""
-            if has_numbers:
-                refuse(f"表头“{col.header}”不在指标目录中（按中文名和别名都对不上），这一列的数字不能读入。{near}"
-                       "请把表头改为目录中的名称，或在 indicators.csv 该指标的 aliases 列加上这种写法；"
-                       "不需要的列请删除。", row=last, col=col.index, value=col.header, column=col.header)
-            else:
-                report.skipped.append(f"{col.letter} 列“{col.header}”不是指标列，且没有数字")
+                self.report.columns[c - 1].role = "label"
+                return c
+        return None
 
-    # rows
-    data_rows: list[tuple[int, str, str]] = []  # (row, code, name)
-    totals: list[tuple[int, str]] = []
-    seen_region: dict[str, int] = {}
-    note_col = next((c.index for c in report.columns if c.role == "note"), None)
-    for r in range(last + 1, sheet.max_row + 1):
-        values = [sheet.value_text(r, c.index) for c in indicator_cols]
-        label = _compact(sheet.header_text(r, label_col))  # "合计" is often merged across 序号 and 地区
-        label = re.sub(r"^(\d+[.、]|[(（]\d+[)）])(?=\D)", "", label)  # "1.城关区", "(1)城关区"
-        if not label and not any(values):
-            continue
-        if label.lower() in COLUMN_NUMBER_LABELS or (not label and _is_numbering(values)):
-            report.skipped.append(f"第 {r} 行是栏次编号行")
-            continue
-        if FOOTER_PATTERN.match(label):
-            if any(values):
-                refuse("表尾说明行中有数字。说明、填表人等写在表格下方时，不要在指标列中填数。", row=r, col=label_col,
-                       value=label)
+    def _unknown_columns(self) -> None:
+        """A column the catalogue does not know is refused when it holds numbers, noted when it does not."""
+        sheet = self.sheet
+        for col in self.report.columns:
+            if col.role != "unknown":
+                continue
+            if any(sheet.value_text(r, col.index) for r in range(self.last + 1, sheet.max_row + 1)):
+                hint = suggest_indicators(col.header, self.catalog)
+                near = f"相近的指标有：{'、'.join(hint)}。" if hint else ""
+                self.refuse(f"表头“{col.header}”不在指标目录中（按中文名和别名都对不上），这一列的数字不能读入。{near}"
+                            "请把表头改为目录中的名称，或在 indicators.csv 该指标的 aliases 列加上这种写法；"
+                            "不需要的列请删除。", row=self.last, col=col.index, value=col.header, column=col.header)
             else:
-                report.skipped.append(f"第 {r} 行“{label[:20]}”（表尾说明）")
-            continue
-        if not any(values) and HEADING_PATTERN.match(label):
-            report.skipped.append(f"第 {r} 行“{label[:20]}”（分组标题，没有数字）")
-            continue
-        if TOTAL_PATTERN.match(label):
-            totals.append((r, label))
-            continue
-        if not label:
-            refuse("这一行有数字，但地区名称为空。请填写地区名称，或删除这一行。", row=r, col=label_col)
-            continue
-        code = _region_code(label, r, label_col, ctx, refuse)
-        if code is None:
-            continue
-        if code in seen_region:
-            refuse(f"地区在本表中出现两次（第 {seen_region[code]} 行和第 {r} 行）。请只保留一行。",
-                   row=r, col=label_col, value=label, region=code)
-            continue
-        seen_region[code] = r
-        data_rows.append((r, code, label))
-    report.regions = [n for _, _, n in data_rows]
-    for col in (c for c in report.columns if c.role == "year"):  # a 年份 column must agree with the sheet
+                self.report.skipped.append(f"{col.letter} 列“{col.header}”不是指标列，且没有数字")
+
+    # -- rows and values
+
+    def _rows(self, indicator_cols: list[ColumnInfo]) -> tuple[list[tuple[int, str, str]], list[tuple[int, str]]]:
+        """Region rows (row, code, label) and 合计/小计 rows; every other row skipped with a reason or refused."""
+        sheet, report, label_col = self.sheet, self.report, self.label_col
+        data_rows: list[tuple[int, str, str]] = []
+        totals: list[tuple[int, str]] = []
+        seen: dict[str, int] = {}
+        for r in range(self.last + 1, sheet.max_row + 1):
+            values = [sheet.value_text(r, c.index) for c in indicator_cols]
+            label = _compact(sheet.header_text(r, label_col))  # "合计" is often merged across 序号 and 地区
+            label = re.sub(r"^(\d+[.、]|[(（]\d+[)）])(?=\D)", "", label)  # "1.城关区", "(1)城关区"
+            if not label and not any(values):
+                continue
+            if label.lower() in COLUMN_NUMBER_LABELS or (not label and _is_numbering(values)):
+                report.skipped.append(f"第 {r} 行是栏次编号行")
+            elif FOOTER_PATTERN.match(label):
+                if any(values):
+                    self.refuse("表尾说明行中有数字。说明、填表人等写在表格下方时，不要在指标列中填数。",
+                                row=r, col=label_col, value=label)
+                else:
+                    report.skipped.append(f"第 {r} 行“{label[:20]}”（表尾说明）")
+            elif not any(values) and HEADING_PATTERN.match(label):
+                report.skipped.append(f"第 {r} 行“{label[:20]}”（分组标题，没有数字）")
+            elif TOTAL_PATTERN.match(label):
+                totals.append((r, label))
+            elif not label:
+                self.refuse("这一行有数字，但地区名称为空。请填写地区名称，或删除这一行。", row=r, col=label_col)
+            elif (code := _region_code(label, r, label_col, self.ctx, self.refuse)) is None:
+                continue
+            elif code in seen:
+                self.refuse(f"地区在本表中出现两次（第 {seen[code]} 行和第 {r} 行）。请只保留一行。",
+                            row=r, col=label_col, value=label, region=code)
+            else:
+                seen[code] = r
+                data_rows.append((r, code, label))
+        report.regions = [n for _, _, n in data_rows]
+        if not data_rows:
+            self.refuse("表头下面没有地区行，这张表没有读入任何数字。请确认地区名称写在表头下方、每行一个地区。",
+                        row=self.last, col=label_col, level="warning")
+        return data_rows, totals
+
+    def _year_column(self, data_rows) -> None:
+        """A 年份 column must agree with the sheet's year."""
+        for col in (c for c in self.report.columns if c.role == "year"):
+            for r, code, _ in data_rows:
+                text = self.sheet.value_text(r, col.index)
+                if not text or (YEAR.sub("", text).strip("年度 ") == "" and int(YEAR.search(text)[1]) == self.year):
+                    continue
+                self.refuse(f"这一行的年份与工作表的年份（{self.year} 年）不符。一张表只放一个年度的数据："
+                            "请把这一行移到对应年份的工作表中，或改正年份。",
+                            row=r, col=col.index, value=text, column=col.header, region=code)
+
+    def _values(self, data_rows, indicator_cols) -> dict[int, "_ColumnValues"]:
+        """Every cell of every region row and indicator column: read, listed as blank, or refused."""
+        sheet, report, cat = self.sheet, self.report, self.catalog
+        note_col = next((c.index for c in report.columns if c.role == "note"), None)
+        source = f"{self.ctx.file}（{self.name}）"
+        values = {c.index: _ColumnValues() for c in indicator_cols}
         for r, code, label in data_rows:
-            text = sheet.value_text(r, col.index)
-            if text and YEAR.sub("", text).strip("年度 ") == "" and int(YEAR.search(text)[1]) == year:
-                continue
-            if text:
-                refuse(f"这一行的年份与工作表的年份（{year} 年）不符。一张表只放一个年度的数据：请把这一行移到"
-                       f"对应年份的工作表中，或改正年份。", row=r, col=col.index, value=text, column=col.header, region=code)
-    if not data_rows:
-        refuse("表头下面没有地区行，这张表没有读入任何数字。请确认地区名称写在表头下方、每行一个地区。",
-               row=last, col=label_col, level="warning")
+            note = sheet.value_text(r, note_col) if note_col else ""
+            for col in indicator_cols:
+                cat_unit = cat.at[col.indicator, "unit"]
+                parsed, formula, converted = _cell_number(sheet, r, col.index)
+                cell = f"{col.letter}{r}"
+                if parsed.blank:
+                    report.blank.append(cell)
+                    continue
+                value, problem = (None, parsed.problem) if parsed.problem else _to_catalogue_unit(parsed, col, cat_unit)
+                if problem:
+                    report.refused += 1
+                    values[col.index].refused.append(cell)
+                    self.refuse(f"“{label}”的“{cat.at[col.indicator, 'name']}”{problem}", row=r, col=col.index,
+                                value=_shown(sheet, r, col.index), column=col.header, region=code,
+                                indicator=col.indicator)
+                    continue
+                report.read += 1
+                report.formulas += formula
+                report.converted += converted or unit_factor(col.unit, cat_unit) != 1 or bool(parsed.unit)
+                report.approximate += bool(parsed.approx)
+                values[col.index].by_row[r] = value
+                values[col.index].approx |= bool(parsed.approx)
+                self.ctx.rows.append({"region": code, "year": self.year, "as_of": self.as_of,
+                                      "indicator": col.indicator, "value": value, "approx": parsed.approx,
+                                      "source": source, "note": note, "sheet": self.name, "cell": cell,
+                                      "file_row": r, "origin": f"{self.name}!{cell}"})
+        return values
 
-    source = f"{ctx.file}（{name}）"
-    col_values: dict[int, dict[int, float]] = {c.index: {} for c in indicator_cols}
-    col_approx: dict[int, bool] = {c.index: False for c in indicator_cols}
-    col_refused: dict[int, list[str]] = {c.index: [] for c in indicator_cols}
-    for r, code, label in data_rows:
-        note = sheet.value_text(r, note_col) if note_col else ""
+    def _check_totals(self, totals, data_rows, indicator_cols, values) -> None:
+        """A 合计 row must equal the sum of the region rows (a 小计 row: the rows since the last 小计)."""
+        sheet, cat = self.sheet, self.catalog
+        start = 0
+        for r, label in totals:
+            sub = label.endswith("小计")
+            rows = [dr for dr, _, _ in data_rows if (start < dr < r if sub else True)]
+            if sub:
+                start = r
+            checked, mismatched, unchecked = 0, 0, []
+            for col in indicator_cols:
+                col_values = values[col.index]
+                if cat.at[col.indicator, "kind"] == "rate":
+                    continue
+                if col_values.refused:
+                    unchecked.append(f"{col.letter} 列（{'、'.join(col_values.refused[:3])} 拒收）")
+                    continue
+                cat_unit = cat.at[col.indicator, "unit"]
+                parsed, formula, _ = _cell_number(sheet, r, col.index)
+                if parsed.blank:
+                    continue
+                total, problem = (None, parsed.problem) if parsed.problem else _to_catalogue_unit(parsed, col, cat_unit)
+                if problem:
+                    self.refuse(f"{label}行的“{cat.at[col.indicator, 'name']}”{problem}（合计行不读入，只用于核对。）",
+                                row=r, col=col.index, value=_shown(sheet, r, col.index), column=col.header,
+                                level="warning" if formula else "error")
+                    continue
+                parts = [col_values.by_row[dr] for dr in rows if dr in col_values.by_row]
+                if not parts:
+                    continue
+                checked += 1
+                s = sum(parts)
+                decimals = max(_decimals(v) for v in [*parts, total])
+                tolerance = 0.5 * 10 ** -decimals * max(1, len(parts)) if decimals else 0.5
+                if abs(total - s) <= tolerance:
+                    continue
+                mismatched += 1
+                approx = col_values.approx or bool(parsed.approx)
+                self.refuse(f"{label}为 {total:g}{cat_unit}，但 {len(parts)} 个地区之和为 {_fmt(s)}{cat_unit}，"
+                            f"相差 {_fmt(total - s)}{cat_unit}。"
+                            + ("该列有约数，合计不必严格相等，请核对。" if approx else
+                               "请核对是否有地区漏填、多填或填错，改正后重新导入（合计行不读入，只用于核对）。"),
+                            row=r, col=col.index, value=_shown(sheet, r, col.index), column=col.header,
+                            level="warning" if approx else "error", indicator=col.indicator)
+            self.report.totals.append(f"{label}（第 {r} 行）：核对 {checked} 列，"
+                                      + ("全部相符" if not mismatched else f"{mismatched} 列与各地区之和不符")
+                                      + (f"；未核对 {'、'.join(unchecked)}" if unchecked else "") + "。")
+
+    def _fractions(self, indicator_cols, values) -> None:
+        """A rate column whose values are all at most 1 was probably typed as fractions: say so, change nothing."""
         for col in indicator_cols:
-            cat_unit = ctx.catalog.at[col.indicator, "unit"]
-            parsed, formula, converted = _cell_number(sheet, r, col.index)
-            shown = _shown(sheet, r, col.index)
-            if parsed.blank:
-                report.blank.append(f"{col.letter}{r}")
-                continue
-            value, problem = (None, parsed.problem) if parsed.problem else _to_catalogue_unit(parsed, col, cat_unit)
-            if problem:
-                report.refused += 1
-                col_refused[col.index].append(f"{col.letter}{r}")
-                refuse(f"“{label}”的“{ctx.catalog.at[col.indicator, 'name']}”{problem}", row=r, col=col.index,
-                       value=shown, column=col.header, region=code, indicator=col.indicator)
-                continue
-            report.read += 1
-            report.formulas += formula
-            report.converted += converted or (unit_factor(col.unit, cat_unit) != 1) or bool(parsed.unit)
-            report.approximate += bool(parsed.approx)
-            col_values[col.index][r] = value
-            col_approx[col.index] |= bool(parsed.approx)
-            ctx.rows.append({"region": code, "year": year, "as_of": as_of, "indicator": col.indicator,
-                             "value": value, "approx": parsed.approx, "source": source, "note": note,
-                             "sheet": name, "cell": f"{col.letter}{r}", "file_row": r,
-                             "origin": f"{name}!{col.letter}{r}"})
+            vals = list(values[col.index].by_row.values())
+            if self.catalog.at[col.indicator, "kind"] == "rate" and len(vals) >= 2 and 0 < max(vals) <= 1:
+                self.refuse(f"“{col.header}”一列的比率都不超过 1（如 {vals[0]:g}），按百分数读作 {vals[0]:g}%。"
+                            "如果填的是小数（0.85 表示 85%），请改为百分数或把单元格设为百分比格式后重新导入。",
+                            row=self.last, col=col.index, value=col.header, column=col.header, level="warning",
+                            indicator=col.indicator)
 
-    _check_totals(sheet, totals, data_rows, indicator_cols, col_values, col_approx, col_refused, ctx, report, refuse)
-    for col in indicator_cols:
-        vals = list(col_values[col.index].values())
-        if ctx.catalog.at[col.indicator, "kind"] == "rate" and len(vals) >= 2 and max(vals) <= 1 and max(vals) > 0:
-            refuse(f"“{col.header}”一列的比率都不超过 1（如 {vals[0]:g}），按百分数读作 {vals[0]:g}%。"
-                   "如果填的是小数（0.85 表示 85%），请改为百分数或把单元格设为百分比格式后重新导入。",
-                   row=last, col=col.index, value=col.header, column=col.header, level="warning",
-                   indicator=col.indicator)
-    return report
+
+@dataclass
+class _ColumnValues:
+    """What one indicator column yielded: values by row, whether any was approximate, refused cells."""
+
+    by_row: dict = field(default_factory=dict)
+    approx: bool = False
+    refused: list = field(default_factory=list)
 
 
 def _shown(sheet: _Sheet, r: int, c: int) -> str:
@@ -693,54 +786,6 @@ def _region_code(label: str, r: int, label_col: int, ctx: _Context, refuse) -> s
     refuse(f"地区不在地区表 regions.csv 中。{near}请把名称改为地区表中的写法，或先在 regions.csv 中增加该地区。",
            row=r, col=label_col, value=label)
     return None
-
-
-def _check_totals(sheet, totals, data_rows, indicator_cols, col_values, col_approx, col_refused, ctx, report, refuse):
-    """A 合计 row must equal the sum of the rows above it (a 小计 row: the rows since the last 小计)."""
-    if not totals:
-        return
-    starts = 0
-    for r, label in totals:
-        sub = label.endswith("小计")
-        rows = [dr for dr, _, _ in data_rows if (starts < dr < r if sub else True)]
-        if sub:
-            starts = r
-        checked, mismatched, unchecked = 0, 0, []
-        for col in indicator_cols:
-            if ctx.catalog.at[col.indicator, "kind"] == "rate":
-                continue
-            if col_refused[col.index]:
-                unchecked.append(f"{col.letter} 列（{'、'.join(col_refused[col.index][:3])} 拒收）")
-                continue
-            cat_unit = ctx.catalog.at[col.indicator, "unit"]
-            parsed, formula, _ = _cell_number(sheet, r, col.index)
-            if parsed.blank:
-                continue
-            total, problem = (None, parsed.problem) if parsed.problem else _to_catalogue_unit(parsed, col, cat_unit)
-            if problem:
-                refuse(f"{label}行的“{ctx.catalog.at[col.indicator, 'name']}”{problem}（合计行不读入，只用于核对。）",
-                       row=r, col=col.index, value=_shown(sheet, r, col.index), column=col.header,
-                       level="warning" if formula else "error")
-                continue
-            parts = [col_values[col.index][dr] for dr in rows if dr in col_values[col.index]]
-            if not parts:
-                continue
-            checked += 1
-            s = sum(parts)
-            decimals = max([_decimals(v) for v in parts + [total]])
-            tolerance = 0.5 * 10 ** -decimals * max(1, len(parts)) if decimals else 0.5
-            if abs(total - s) > tolerance:
-                mismatched += 1
-                approx = col_approx[col.index] or parsed.approx
-                unit = cat_unit
-                refuse(f"{label}为 {total:g}{unit}，但 {len(parts)} 个地区之和为 {_fmt(s)}{unit}，相差 {_fmt(total - s)}{unit}。"
-                       + ("该列有约数，合计不必严格相等，请核对。" if approx else
-                          "请核对是否有地区漏填、多填或填错，改正后重新导入（合计行不读入，只用于核对）。"),
-                       row=r, col=col.index, value=_shown(sheet, r, col.index), column=col.header,
-                       level="warning" if approx else "error", indicator=col.indicator)
-        report.totals.append(f"{label}（第 {r} 行）：核对 {checked} 列，" +
-                             ("全部相符" if not mismatched else f"{mismatched} 列与各地区之和不符") +
-                             (f"；未核对 {'、'.join(unchecked)}" if unchecked else "") + "。")
 
 
 def _decimals(x: float) -> int:
