@@ -103,6 +103,30 @@ def test_a_real_shaped_return_imports_with_the_right_numbers_units_and_marks():
     assert "第 5 行是栏次编号行" in text and "共读入 27 个数字" in text
 
 
+def test_other_common_shapes_units_row_unit_in_header_cell_subtotals_and_numbered_labels():
+    data = build_workbook({"2024年度统计": {"rows": [
+        ["单  位", "新建基层工会", "会员总数", "送温暖资金\n单位：万元", "文艺演出"],
+        [None, "（个）", "（万人）", None, "（场）"],
+        ["一、县(市)区"],
+        ["1.城关区", 3, 1.5, 12, 4],
+        ["2.新华区", 2, 0.5, 8, 1],
+        ["县(市)区小计", 5, 2, 20, 5],
+        ["二、产业工会"],
+        ["市教育工会", 1, 0.3, 2, 2],
+        ["产业工会小计", 1, 0.3, 2, 2],
+        ["合计数", 6, 2.3, 22, 7],
+    ]}})
+    res = read_workbook(data, CATALOG, name="r.xlsx")
+    assert res.findings == []
+    sheet = res.sheets[0]
+    assert sheet.header_rows == (1, 2) and sheet.regions == ["城关区", "新华区", "市教育工会"]
+    assert sheet.totals == ["县(市)区小计（第 6 行）：核对 4 列，全部相符。", "产业工会小计（第 9 行）：核对 4 列，全部相符。",
+                            "合计数（第 10 行）：核对 4 列，全部相符。"]
+    got = res.figures.set_index(["region", "indicator"])["value"]
+    assert got[("城关区", "members")] == 15000 and got[("市教育工会", "culture_events")] == 2
+    assert got[("新华区", "warmth_funds")] == 8 and res.regions.set_index("code").at["市教育工会", "level"] == "产业工会"
+
+
 def test_formula_without_saved_result_and_formula_looking_text_are_refused_not_evaluated():
     data = build_workbook({"2024": {"rows": [["地区", "新建基层工会", "会员总数"], ["城关区", "=1+1", 3]],
                                     "text": {"C2": "=2*3"}}})

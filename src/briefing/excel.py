@@ -42,7 +42,7 @@ REGION_HEADERS = {"地区", "地区名称", "单位", "单位名称", "名称", 
 SERIAL_HEADERS = {"序号", "编号", "行次", "栏次", "代码", "序"}
 NOTE_HEADERS = {"备注", "说明", "附注", "备 注"}
 COLUMN_NUMBER_LABELS = {"甲", "乙", "丙", "栏次", "行次", "a", "b"}
-TOTAL_PATTERN = re.compile(r"(合计|总计|小计)$|^(汇总|共计|总数)$")
+TOTAL_PATTERN = re.compile(r"(合计|总计|小计)数?$|^(汇总|共计|总数)$")
 FOOTER_PATTERN = re.compile(r"^(注|说明|备注|附注|填表人|填报人|审核人|负责人|联系人|联系电话|电话|制表|制表人|单位负责人|"
                             r"统计负责人|报送日期|填报日期|填表日期|审核|领导)[:：\d、.]?")
 HEADING_PATTERN = re.compile(r"^([一二三四五六七八九十]+[、.]|[(（][一二三四五六七八九十\d]+[)）]|其中)|.*[:：]$")
@@ -228,7 +228,7 @@ def _split_unit(text: str) -> tuple[str, str]:
         unit = re.sub(r"^单位[:：]", "", m[2])
         if parse_unit(unit) is not None:
             return m[1], unit
-    m = re.match(r"^(.*?)[/](.+)$", t)
+    m = re.match(r"^(.*?)(?:/|单位[:：])(.+)$", t)  # "资金/万元", "资金单位:万元"
     if m and parse_unit(m[2]) is not None and m[1]:
         return m[1], m[2]
     return t, ""
@@ -331,6 +331,11 @@ class _Sheet:
         return [self.header_text(r, c) for c in range(1, self.max_col + 1)]
 
 
+def _column_index(cell: str) -> int:
+    from openpyxl.utils import column_index_from_string
+    return column_index_from_string(re.sub(r"\d", "", cell))
+
+
 def _letter(c: int) -> str:
     from openpyxl.utils import get_column_letter
     return get_column_letter(c)
@@ -418,7 +423,7 @@ def _find_header(sheet: _Sheet, labels: dict) -> tuple[int, int, int]:
     if not scores or max(scores) == 0:
         return 0, 0, 0
     best = max(scores)
-    last = max(r + 1 for r, s in enumerate(scores) if s == best)
+    last = min(r + 1 for r, s in enumerate(scores) if s == best)
     # a two-row header: the rows above belong to it while they are text spread over several columns
     first = last
     while first > 1 and last - first + 1 < MAX_HEADER_ROWS:
@@ -437,7 +442,32 @@ def _find_header(sheet: _Sheet, labels: dict) -> tuple[int, int, int]:
         if anchor and anchor[0] <= last:
             last += 1
             break
+    # so does a row of units under the names ("（家）", "单位：万元")
+    while last < sheet.max_row and last - first + 1 < MAX_HEADER_ROWS + 1 and _is_unit_row(sheet.row_texts(last + 1)):
+        last += 1
     return first, last, best
+
+
+def _is_unit_row(texts: list[str]) -> bool:
+    units = [t for t in texts if t]
+    return bool(units) and all(
+        (m := re.fullmatch(r"[(（]?(?:(?:计量)?单位[:：])?\s*([^()（）]+?)\s*[)）]?", _compact(t))) and parse_unit(m[1])
+        for t in units)
+
+
+def _transposed(sheet: "_Sheet", labels: dict) -> bool:
+    """Indicators down the first columns instead of across a header row (一行一指标)."""
+    def numbers_right_of(r: int, c: int) -> bool:
+        return any(isinstance(sheet.raw(r, k).value, (int, float)) or parse_cell(sheet.value_text(r, k)).value is not None
+                   for k in range(c + 1, sheet.max_col + 1) if sheet.value_text(r, k))
+
+    for c in range(1, min(sheet.max_col, 3) + 1):
+        hits = sum(1 for r in range(1, min(sheet.max_row, 200) + 1)
+                   if sheet.header_text(r, c) and _match_header([sheet.header_text(r, c)], labels)[0]
+                   and numbers_right_of(r, c))
+        if hits >= 2:
+            return True
+    return False
 
 
 def _read_sheet(ws, ws_values, ctx: _Context) -> SheetReport:
@@ -499,8 +529,12 @@ class _SheetReader:
                 year, as_of, problem = _period(t)
                 if year is not None:
                     break
-        if not found:
-            if year is not None:
+        if not found or (found == 1 and _transposed(sheet, self.ctx.labels)):
+            if _transposed(sheet, self.ctx.labels):
+                self.refuse("这张表是“一行一个指标、一列一个地区”的排法，本工具读“一行一个地区、一列一个指标”的表。"
+                            "请在 Excel 中复制整张表，用“选择性粘贴→转置”粘到新工作表后再导入。")
+                report.note = "指标在行上（需要转置），未读入。"
+            elif year is not None:
                 self.refuse("找不到指标表头：没有一列的表头能与指标目录的中文名或别名对上。请把表头改为目录中的名称"
                             "（见 indicators.csv 的 name 和 aliases 列），或在目录的 aliases 列中加上这种写法。")
                 report.note = "找不到指标表头，未读入。"
@@ -508,6 +542,14 @@ class _SheetReader:
                 report.note = "没有可识别的指标列（不是数据表），未读入。"
             return False
         report.header_rows = (self.first, self.last)
+        above = [f"{_letter(c)}{r}" for r in range(1, self.first) for c in range(1, sheet.max_col + 1)
+                 if (r, c) not in sheet.merged_anchor and type(sheet.raw(r, c).value) in (int, float)
+                 and not 1990 <= sheet.raw(r, c).value <= 2100]  # a year in the title lines is not data
+        if above:
+            self.refuse(f"表头（第 {self.first} 行）上方有数字（{'、'.join(above[:5])}），这些格不会读入。"
+                        "表头上方只放标题和说明；如果这是另一张表，请移到单独的工作表中。",
+                        row=int(re.sub(r"\D", "", above[0])), col=_column_index(above[0]), value=sheet.value_text(
+                            int(re.sub(r"\D", "", above[0])), _column_index(above[0])))
         if problem:
             self.refuse(problem, value=self.name)
             return False
@@ -617,8 +659,11 @@ class _SheetReader:
                     report.skipped.append(f"第 {r} 行“{label[:20]}”（表尾说明）")
             elif not any(values) and HEADING_PATTERN.match(label):
                 report.skipped.append(f"第 {r} 行“{label[:20]}”（分组标题，没有数字）")
-            elif TOTAL_PATTERN.match(label):
+            elif TOTAL_PATTERN.search(label):
                 totals.append((r, label))
+            elif normalise_label(label) in _REGION_HEADERS:
+                self.refuse("这一行像是又一个表头。一张工作表只放一张表：请把第二张表移到单独的工作表中。",
+                            row=r, col=label_col, value=label)
             elif not label:
                 self.refuse("这一行有数字，但地区名称为空。请填写地区名称，或删除这一行。", row=r, col=label_col)
             elif (code := _region_code(label, r, label_col, self.ctx, self.refuse)) is None:
