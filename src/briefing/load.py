@@ -251,17 +251,19 @@ def _as_category(s: pd.Series) -> pd.Series:
     return text.astype("category")
 
 
-def _map_text(s: pd.Series, func: Callable[[str], object], dtype=object) -> np.ndarray:
-    """``func`` applied once per distinct text of ``s``; the results laid out row by row."""
+def _map_text(s: pd.Series, func: Callable[[str], str | None]) -> pd.Categorical:
+    """``func`` applied once per distinct text of ``s``, laid out row by row as a categorical
+    (missing where ``func`` gives None): a lookup per distinct value, never per row."""
     s = _as_category(s)
-    results = np.empty(len(s.cat.categories), dtype=dtype)
-    results[:] = [func(c) for c in s.cat.categories]
-    return results[s.cat.codes.to_numpy()] if len(results) else np.zeros(len(s), dtype=dtype)
+    results = pd.Series([func(c) for c in s.cat.categories], dtype=object)
+    codes, uniques = pd.factorize(results, use_na_sentinel=True)
+    row_codes = codes[s.cat.codes.to_numpy()] if len(codes) else np.full(len(s), -1)
+    return pd.Categorical.from_codes(row_codes, categories=pd.Index(uniques, dtype=object))
 
 
 def _text(s: pd.Series) -> pd.Series:
     """A text column as plain strings (stripped)."""
-    return _as_category(s).astype(str)
+    return _as_category(s).astype("str")
 
 
 def _raw(s: pd.Series, label) -> str:
@@ -383,13 +385,14 @@ def _region_lookup(regions: pd.DataFrame) -> Callable[[str], str | None]:
 # ----------------------------------------------------------------- figures and targets
 
 def _resolve_keys(raw: pd.DataFrame, regions: pd.DataFrame, catalog: pd.DataFrame, file: str,
-                  findings: list[Finding]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+                  findings: list[Finding]) -> tuple[pd.Categorical, pd.Categorical, np.ndarray]:
     """Region codes, indicator ids and years row by row; a finding for each that cannot be read."""
     collect = _Collector(findings)
     look = _region_lookup(regions)
     region = _map_text(raw["region"], look)
-    unknown = pd.isna(region)
-    shared = _map_text(raw["region"], lambda t: (look(t) or "").startswith("?"), dtype=bool)
+    unknown = region.codes < 0
+    flags = np.append(np.asarray(region.categories.str.startswith("?"), dtype=bool), False)  # code -1 → False
+    shared = flags[region.codes]
     collect.rows(raw.index[unknown], lambda line: Finding(
         "error", "地区不在 regions.csv 中。请改为 regions.csv 中的地区代码或名称，或先在 regions.csv 中增加该地区。"
         if _raw(raw["region"], line) else "地区为空。每行须写明地区代码或名称。",
@@ -399,7 +402,7 @@ def _resolve_keys(raw: pd.DataFrame, regions: pd.DataFrame, catalog: pd.DataFram
         file=file, row=int(line), column="region", value=_raw(raw["region"], line)), "地区名称重复", file)
     labels = catalog_labels(catalog)
     indicator = _map_text(raw["indicator"], lambda t: labels.get(normalise_label(t)) if t else None)
-    collect.rows(raw.index[pd.isna(indicator)], lambda line: Finding(
+    collect.rows(raw.index[indicator.codes < 0], lambda line: Finding(
         "error", "指标不在指标目录 indicators.csv 中。请改为目录中的指标编号、中文名或别名，或先在目录中增加该指标。"
         if _raw(raw["indicator"], line) else "指标为空。每行须写明指标编号或中文名。",
         file=file, row=int(line), column="indicator", value=_raw(raw["indicator"], line)), "指标不在目录中", file)
@@ -411,13 +414,13 @@ def _resolve_keys(raw: pd.DataFrame, regions: pd.DataFrame, catalog: pd.DataFram
     return region, indicator, year
 
 
-def _convert_units(raw: pd.DataFrame, indicator: np.ndarray, values: np.ndarray, catalog: pd.DataFrame,
+def _convert_units(raw: pd.DataFrame, indicator: pd.Categorical, values: np.ndarray, catalog: pd.DataFrame,
                    file: str, column: str, findings: list[Finding]) -> np.ndarray:
     """Values given in the ``unit`` column converted to the catalogue unit; a finding where they cannot be."""
     units = _as_category(raw["unit"])
     if (units.cat.categories == "").all():
         return values
-    ind_codes, ind_uniques = pd.factorize(pd.Series(indicator, dtype=object), use_na_sentinel=True)
+    ind_codes, ind_uniques = indicator.codes, indicator.categories
     n_units = len(units.cat.categories)
     pair = ind_codes.astype(np.int64) * n_units + units.cat.codes.to_numpy()
     inverse, uniq = pd.factorize(pair)
@@ -500,17 +503,17 @@ def _figures(raw: pd.DataFrame, regions: pd.DataFrame, catalog: pd.DataFrame, fi
     if any(f.level == "error" for f in findings):
         return pd.DataFrame()
     return pd.DataFrame({
-        "region": pd.array(region, dtype="str"),
+        "region": pd.Series(region).astype("str").array,
         "year": year.astype(np.int64),
         "as_of": as_of.to_numpy(),
-        "indicator": pd.array(indicator, dtype="str"),
+        "indicator": pd.Series(indicator).astype("str").array,
         "value": value,
-        "approx": approx.astype(str).to_numpy(),
-        "source": _text(raw["source"]).to_numpy(),
-        "note": _text(raw["note"]).to_numpy(),
+        "approx": approx.astype("str").array,
+        "source": _text(raw["source"]).array,
+        "note": _text(raw["note"]).array,
         "file_row": raw.index.to_numpy(dtype=np.int64),
-        "origin": _text(raw["origin"]).to_numpy() if "origin" in raw.columns else "",
-    }).astype({"approx": "str", "source": "str", "note": "str", "origin": "str"})
+        "origin": _text(raw["origin"]).array,
+    })
 
 
 def _targets(raw: pd.DataFrame, regions: pd.DataFrame, catalog: pd.DataFrame, file: str,
@@ -532,15 +535,15 @@ def _targets(raw: pd.DataFrame, regions: pd.DataFrame, catalog: pd.DataFrame, fi
     if any(f.level == "error" for f in findings):
         return pd.DataFrame()
     return pd.DataFrame({
-        "region": pd.array(region, dtype="str"),
+        "region": pd.Series(region).astype("str").array,
         "year": year.astype(np.int64),
-        "indicator": pd.array(indicator, dtype="str"),
+        "indicator": pd.Series(indicator).astype("str").array,
         "target": target,
-        "target_type": ttype_text.to_numpy(),
-        "issuer": _text(raw["issuer"]).to_numpy(),
-        "note": _text(raw["note"]).to_numpy(),
+        "target_type": ttype_text.astype("str").array,
+        "issuer": _text(raw["issuer"]).array,
+        "note": _text(raw["note"]).array,
         "file_row": raw.index.to_numpy(dtype=np.int64),
-    }).astype({"target_type": "str", "issuer": "str", "note": "str"})
+    })
 
 
 def assemble_dataset(tables: Tables, *, meta: dict, fingerprint: str, location: str) -> Dataset:
