@@ -14,6 +14,7 @@ from briefing.cli import main
 from briefing.errors import BriefingError, DataError, ValidationError
 from briefing.excel import _period, parse_cell, read_workbook
 from briefing.load import load_dataset, load_regions
+from briefing.validate import check_dataset
 
 from .fixtures.workbooks import build_workbook
 
@@ -199,6 +200,9 @@ def test_load_dataset_reads_a_workbook_directly(tmp_path):
     book.write_bytes(build_workbook({"2024": {"rows": [["地区", "新建基层工会"], ["城关区", "很多"]]}}))
     with pytest.raises(ValidationError, match="单元格 B2"):
         load_dataset(book)
+    # the reader's warnings reach the pack's data note through check_dataset
+    book.write_bytes(build_workbook({"2024": {"rows": [["地区", "入会率(%)"], ["城关区", 0.8], ["新华区", 0.9]]}}))
+    assert [f.cell for f in check_dataset(load_dataset(book))] == ["B1"]
 
 
 def test_files_that_are_not_workbooks_are_named(tmp_path):

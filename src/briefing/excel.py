@@ -41,7 +41,7 @@ REGION_HEADERS = {"地区", "地区名称", "单位", "单位名称", "名称", 
                   "单位(地区)", "县(市)区名称", "县(市、区)名称", "县(市)区总工会", "产业工会", "地区/指标", "指标/地区"}
 SERIAL_HEADERS = {"序号", "编号", "行次", "栏次", "代码", "序"}
 NOTE_HEADERS = {"备注", "说明", "附注", "备 注"}
-COLUMN_NUMBER_LABELS = {"甲", "乙", "丙", "栏次", "行次", "a", "b"}
+COLUMN_NUMBER_LABELS = {"甲", "乙", "丙", "栏次", "行次"}
 TOTAL_PATTERN = re.compile(r"(合计|总计|小计)数?$|^(汇总|共计|总数)$")
 FOOTER_PATTERN = re.compile(r"^(注|说明|备注|附注|填表人|填报人|审核人|负责人|联系人|联系电话|电话|制表|制表人|单位负责人|"
                             r"统计负责人|报送日期|填报日期|填表日期|审核|领导)[:：\d、.]?")
@@ -993,7 +993,7 @@ def check_workbook(result: WorkbookImport, catalog: pd.DataFrame, regions: pd.Da
     if result.errors:
         return list(result.findings)
     from .validate import check_dataset
-    return [*result.findings, *check_dataset(workbook_dataset(result, catalog, regions))]
+    return check_dataset(workbook_dataset(result, catalog, regions))  # the reader's warnings come with it
 
 
 def workbook_dataset(result: WorkbookImport, catalog: pd.DataFrame, regions: pd.DataFrame | None, *,
@@ -1012,7 +1012,8 @@ def workbook_dataset(result: WorkbookImport, catalog: pd.DataFrame, regions: pd.
                             "note": pd.Series(dtype="str"), "file_row": pd.Series(dtype="int64")})
     return Dataset(regions=regions_checked, catalog=catalog, figures=figures, targets=targets, meta=meta or {},
                    fingerprint=fingerprint, location=location or result.file,
-                   files={**config.DATASET_FILES, "figures": result.file, "workbook": result.file})
+                   files={**config.DATASET_FILES, "figures": result.file, "workbook": result.file},
+                   load_warnings=tuple(result.warnings))
 
 
 _INJECTION = ("=", "+", "-", "@", "\t", "\r")
@@ -1117,7 +1118,7 @@ def import_workbook(path: str | Path, out: str | Path, *, catalog: str | Path | 
     result = read_workbook(config.resolve(path), cat, reg, parent=parent, year=year)
     if result.errors:
         return result, [], None
-    checks = check_dataset(workbook_dataset(result, cat, reg))
+    checks = [f for f in check_dataset(workbook_dataset(result, cat, reg)) if f not in result.warnings]
     if any(f.level == "error" for f in checks):
         return result, checks, None
     written = write_tidy(result, out, cat_path)

@@ -60,6 +60,7 @@ class Dataset:
     unit), approx, source, note, file_row, origin.
     ``targets``: region, year, indicator, target, target_type, issuer, note, file_row.
     ``files`` names the place each table was read from, as messages show it.
+    ``load_warnings`` are findings of the reader that are not errors (``check_dataset`` includes them).
     """
 
     regions: pd.DataFrame
@@ -70,6 +71,7 @@ class Dataset:
     fingerprint: str = ""
     location: str = ""
     files: dict = field(default_factory=dict)
+    load_warnings: tuple = ()  # warnings found while reading (an Excel 合计 row …); check_dataset repeats them
 
     @property
     def is_sample(self) -> bool:

@@ -42,7 +42,7 @@ def check_dataset(ds: Dataset) -> list[Finding]:
     []
     """
     keys = _Keys(ds)
-    out: list[Finding] = []
+    out: list[Finding] = list(ds.load_warnings)
     out += _duplicate_figures(ds, keys)
     out += _impossible_values(ds, keys)
     out += _consistency(ds, keys)
