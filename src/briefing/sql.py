@@ -242,7 +242,10 @@ def _records(frame: pd.DataFrame) -> list[dict]:
 
 
 def folder_to_sql(folder: str, url: str, *, replace: bool = False) -> Dataset:
-    """Load a tidy CSV data folder (checked) and write it into a database; return the loaded data set."""
+    """Load a tidy CSV data folder (checked) and write it into a database; return the loaded data set.
+
+    >>> folder_to_sql("data/sample", "sqlite:///data/sample.db")   # doctest: +SKIP
+    """
     from .load import load_dataset
     ds = load_dataset(config.resolve(folder))
     save_dataset_sql(ds, url, replace=replace)
