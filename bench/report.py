@@ -187,6 +187,8 @@ def _scale_details(scale: dict | None) -> list[str]:
         out += [f"### {r['regions']} regions ({fmt})", "",
                 f"{r['seconds']:.0f} s in all, {r['packs']}/{r['regions']} packs, {r['s_per_pack']:.2f} s/pack, "
                 f"exit {r['exit']}{' (stopped at the time limit)' if r.get('timed_out') else ''}.{note}", ""]
+        if r.get("code_changed_during"):
+            out += ["src/briefing or the notebook changed while this run was going (other work in the tree).", ""]
         if r.get("steps"):
             out += ["Per-pack seconds by step (medians, from the manifest): "
                     + ", ".join(f"{k} {v:.2f}" for k, v in r["steps"].items()), ""]
@@ -208,6 +210,12 @@ def _scale_details(scale: dict | None) -> list[str]:
             rewritten = sum(x["rewritten"] for x in inc["runs"])
             out += [f"Incremental: `briefing render <meeting>` again with nothing changed: {runs} for "
                     f"{inc['regions']} regions ({_s(inc['per_100'])} per 100 regions); packs rewritten: {rewritten}.", ""]
+            if any(x.get("refreshed_first") for x in inc["runs"]):
+                out += ["src/briefing or the notebook changed after the packs were rendered (other work in the tree), "
+                        "so an untimed render brought them up to date before the timed re-run.", ""]
+            if any(x.get("code_changed_during") for x in inc["runs"]):
+                out += ["src/briefing or the notebook changed *during* a timed re-run: its packs were legitimately "
+                        "out of date, and that run's time is not an incremental figure.", ""]
     return out
 
 
