@@ -735,7 +735,7 @@ class _SheetReader:
             rows = [dr for dr, _, _ in data_rows if (start < dr < r if sub else True)]
             if sub:
                 start = r
-            checked, mismatched, unchecked = 0, 0, []
+            checked, mismatched, unchecked, unsaved = 0, 0, [], []
             for col in indicator_cols:
                 col_values = values[col.index]
                 if cat.at[col.indicator, "kind"] == "rate":
@@ -748,6 +748,9 @@ class _SheetReader:
                 if parsed.blank:
                     continue
                 total, problem = (None, parsed.problem) if parsed.problem else _to_catalogue_unit(parsed, col, cat_unit)
+                if problem and formula and total is None and "没有保存计算结果" in problem:
+                    unsaved.append(f"{col.letter}{r}")
+                    continue
                 if problem:
                     self.refuse(f"{label}行的“{cat.at[col.indicator, 'name']}”{problem}（合计行不读入，只用于核对。）",
                                 row=r, col=col.index, value=_shown(sheet, r, col.index), column=col.header,
@@ -770,8 +773,15 @@ class _SheetReader:
                                "请核对是否有地区漏填、多填或填错，改正后重新导入（合计行不读入，只用于核对）。"),
                             row=r, col=col.index, value=_shown(sheet, r, col.index), column=col.header,
                             level="warning" if approx else "error", indicator=col.indicator)
-            self.report.totals.append(f"{label}（第 {r} 行）：核对 {checked} 列，"
-                                      + ("全部相符" if not mismatched else f"{mismatched} 列与各地区之和不符")
+            if unsaved:
+                self.refuse(f"{label}行的 {'、'.join(unsaved)} 是公式，文件中没有保存计算结果，这些列的合计无法核对"
+                            "（合计行不读入，各地区的数字照常读入）。如需核对，请在 Excel 中打开、保存后重新导入。",
+                            row=r, col=_column_index(unsaved[0]), value=sheet.raw(r, _column_index(unsaved[0])).value,
+                            level="warning")
+                unchecked.append(f"{'、'.join(unsaved)}（公式无保存结果）")
+            self.report.totals.append(f"{label}（第 {r} 行）："
+                                      + ("没有可核对的列" if not checked else f"核对 {checked} 列，全部相符"
+                                         if not mismatched else f"核对 {checked} 列，{mismatched} 列与各地区之和不符")
                                       + (f"；未核对 {'、'.join(unchecked)}" if unchecked else "") + "。")
 
     def _fractions(self, indicator_cols, values) -> None:
