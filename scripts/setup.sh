@@ -15,8 +15,9 @@ WITH_TEST=0
 SYSTEM_PACKAGES="fonts-noto-cjk fontconfig libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0"
 # poppler-utils: pdftotext/pdftoppm, used by the tests to read the PDFs back.
 # postgresql: the SQL loader's tests start a throwaway server (initdb/pg_ctl) in a temporary folder.
+# chromium: tests/test_browser.py opens an HTML pack in it, headless and offline (driven by the playwright package).
 # libreoffice-writer-nogui: tests/test_word.py converts a Word pack to PDF with soffice --headless (smallest set that does).
-TEST_PACKAGES="poppler-utils postgresql libreoffice-writer-nogui"
+TEST_PACKAGES="poppler-utils postgresql chromium libreoffice-writer-nogui"
 [ "$WITH_TEST" = 1 ] && SYSTEM_PACKAGES="$SYSTEM_PACKAGES $TEST_PACKAGES"
 
 missing=""

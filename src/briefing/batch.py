@@ -14,6 +14,7 @@ import hashlib
 import json
 import multiprocessing
 import os
+import re
 import sys
 import threading
 import time
@@ -88,8 +89,8 @@ def _render_one(notebook: str, params, folder: str, formats, fingerprint: str, t
     return result
 
 
-def _worker_init() -> None:
-    """Quiet, and leave no kernel behind when the worker process ends."""
+def _worker_init(driver: int | None = None) -> None:
+    """Quiet, and leave no kernel behind when the worker process ends (or when ``driver``, the batch, is gone)."""
     import atexit
     import logging
     import warnings
@@ -98,7 +99,9 @@ def _worker_init() -> None:
     logging.getLogger("papermill").setLevel(logging.ERROR)
     logging.getLogger("traitlets").setLevel(logging.ERROR)
     atexit.register(kernels.shutdown_this_thread)
-    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True, name="parent-watch").start()
+    # The driver's pid comes from the driver: if it was killed while this worker was still starting, the
+    # parent seen here is already someone else, and the worker must end at once.
+    threading.Thread(target=_exit_with_parent, args=(driver or os.getppid(),), daemon=True, name="parent-watch").start()
 
 
 def _exit_with_parent(parent: int) -> None:
@@ -160,7 +163,8 @@ def _executor(workers: int, scheduler: str | None):
             raise BriefingError("使用 --scheduler 需要安装 dask 分布式组件：.venv/bin/pip install -e '.[dask]'") from None
         return _DaskPool(Client(scheduler, timeout="30s"))
     ctx = multiprocessing.get_context("spawn")
-    return cf.ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_worker_init)
+    return cf.ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_worker_init,
+                                  initargs=(os.getpid(),))
 
 
 class _DaskPool:
@@ -271,6 +275,15 @@ def _output_errors():
         yield
     except OSError as exc:
         raise BriefingError(describe_os_error(exc) + " 已完成的各地区简报保留。") from None
+
+
+def _href(folder: str) -> str:
+    """A folder name as a relative link: characters that change a URL's meaning (% # ? spaces) are encoded.
+
+    >>> _href("临江市%2e%2e#1")
+    '临江市%252e%252e%231'
+    """
+    return re.sub(r"[%#?\s]", lambda m: quote(m.group()), folder)
 
 
 def _earlier_packs(out_dir: Path, rendered: set[str], ds) -> list[PackResult]:
@@ -393,7 +406,7 @@ def write_index(batch: BatchResult, ds, metrics: pd.DataFrame) -> Path:
         if r.status == "failed":
             links = f'<span class="bad">生成失败：{escape(r.error)}</span>'
         else:
-            links = " ".join(f'<a href="{escape(quote(safe_name(r.region)))}/{name}">{label}</a>'
+            links = " ".join(f'<a href="{escape(_href(safe_name(r.region)))}/{name}">{label}</a>'
                              for key, name, label in (("html", config.PACK_HTML, "网页版"), ("pdf", config.PACK_PDF, "PDF"),
                                                       ("docx", config.PACK_DOCX, "Word 文字稿"))
                              if (folder / name).is_file())

@@ -16,6 +16,7 @@ from __future__ import annotations
 import subprocess
 import threading
 
+from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_client.manager import KernelManager
 from papermill.clientwrap import PapermillNotebookClient
 from papermill.engines import NBClientEngine, papermill_engines
@@ -46,13 +47,17 @@ class WarmEngine(NBClientEngine):
         final = merge_kwargs(kwargs, timeout=execution_timeout, startup_timeout=start_timeout,
                              kernel_name=kernel_name, log=logger, log_output=log_output,
                              stdout_file=stdout_file, stderr_file=stderr_file)
+        # nbclient connects its own asynchronous client for the pack (it waits until IOPub is connected, so no
+        # output is lost). A blocking client would block nbclient's event loop while it waits for output: a
+        # hanging cell would never time out and a dead kernel would never be noticed.
         client = PapermillNotebookClient(nb_man, km=warm.km, **final)
-        client.kc = warm.kc  # the open channels, so a pack does not wait for a new client to connect
         try:
             nb = client.execute()
         finally:
             warm.last_nb = client.nb
-            client.kc = None
+            if client.kc is not None:
+                client.kc.stop_channels()
+                client.kc = None
         return nb
 
 
@@ -75,12 +80,15 @@ class WarmKernel:
         if self.km is None or not self.km.is_alive():
             self.discard()
             km = KernelManager(kernel_name=self.kernel_name)
+            km.client_factory = AsyncKernelClient  # what nbclient gets from km.client() for each pack
             extra = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL} if self.quiet else {}
             km.start_kernel(cwd=str(config.project_root()), **extra)
             self.km = km
             self.kc = km.blocking_client()
-            self.kc.start_channels()
-            self.kc.wait_for_ready(timeout=120)
+            # Shell only: this client runs the warm-up and resets; an IOPub channel nobody reads would queue
+            # every pack's output.
+            self.kc.start_channels(shell=True, iopub=False, stdin=False, hb=False, control=False)
+            self._wait(self.kc.kernel_info())
             self._wait(self.kc.execute(WARM_CODE, silent=True, store_history=False))
             self._pending = self.kc.execute(RESET_CODE, silent=True, store_history=False)
         if self._pending is None:  # the previous pack did not schedule its reset

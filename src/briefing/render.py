@@ -330,7 +330,7 @@ def describe_failure(exc: BaseException, timeout: float | None = None) -> str:
     """
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
     if isinstance(exc, (CellTimeoutError, TimeoutError)):
-        limit = f"{timeout:g} 秒内" if timeout else "时限内"
+        limit = f" {timeout:g} 秒内" if timeout else "时限内"
         return (f"执行超时：该地区的笔记本未能在{limit}完成，已停止。"
                 "请检查是否有单元格卡住或数据量过大，或用 --timeout 放宽时限后重新运行。")
     if isinstance(exc, DeadKernelError):

@@ -1,0 +1,112 @@
+"""A pack opened in a real browser with no network: Debian's headless Chromium, driven by Playwright.
+
+Every request is intercepted: the pack itself is served from memory and anything else is aborted
+and recorded. The test asserts that every chart (inline SVG in ``figure.chart``) drew with a
+non-zero size, that the console stayed free of errors and that no request left the page. A
+full-page screenshot is kept in test-artifacts/ (ignored by git) for a person to look at.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import nbformat
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+# --no-sandbox: Chromium refuses to run as root otherwise. The rest keep the browser itself off the network.
+CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--host-resolver-rules=MAP * ~NOTFOUND"]
+PACK_URL = "http://briefing.invalid/城关区/briefing.html"  # .invalid never resolves: nothing real is reachable
+
+pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="chromium is not installed (scripts/setup.sh --test)")
+
+
+def open_offline(html: str, screenshot: Path) -> dict:
+    """Load ``html`` with every other request blocked; what the page did, and each chart's drawn size."""
+    from playwright.sync_api import sync_playwright
+
+    seen = {"requests": [], "blocked": [], "console": [], "page_errors": [], "failed": []}
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        try:
+            context = browser.new_context(service_workers="block", java_script_enabled=True,
+                                          viewport={"width": 1024, "height": 1400})
+
+            requested = _normalised(PACK_URL)
+
+            def route(r):
+                if r.request.url == requested:
+                    r.fulfill(status=200, body=html.encode("utf-8"), content_type="text/html; charset=utf-8")
+                else:
+                    seen["blocked"].append(r.request.url)
+                    r.abort()
+
+            context.route("**/*", route)
+            page = context.new_page()
+            page.on("request", lambda r: seen["requests"].append(r.url))
+            page.on("requestfailed", lambda r: seen["failed"].append(r.url))
+            page.on("console", lambda m: seen["console"].append(f"{m.type}: {m.text}") if m.type in ("error", "warning")
+                    else None)
+            page.on("pageerror", lambda e: seen["page_errors"].append(str(e)))
+            page.goto(PACK_URL, wait_until="load")
+            page.wait_for_load_state("networkidle")
+            seen["charts"] = page.evaluate("""() => [...document.querySelectorAll('figure.chart')].map(f => {
+                const svg = f.querySelector(':scope > svg');
+                if (!svg) return {svg: false};
+                const box = svg.getBoundingClientRect();
+                const inner = svg.getBBox();
+                const marks = svg.querySelectorAll('path, rect, line, circle, text').length;
+                const texts = [...svg.querySelectorAll('text')].map(t => t.textContent).join(' ');
+                return {svg: true, width: box.width, height: box.height, drawnWidth: inner.width,
+                        drawnHeight: inner.height, marks, texts};
+            })""")
+            seen["title"] = page.title()
+            screenshot.parent.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(screenshot), full_page=True)
+        finally:
+            browser.close()
+    return seen
+
+
+def _normalised(url: str) -> str:
+    from urllib.parse import quote, urlsplit, urlunsplit
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path=quote(parts.path)))
+
+
+def test_the_blocking_catches_an_external_reference(tmp_path):
+    html = ('<!DOCTYPE html><html><head><meta charset="utf-8"><title>t</title>'
+            '<link rel="stylesheet" href="https://cdn.example.com/x.css"></head>'
+            '<body><figure class="chart"><svg xmlns="http://www.w3.org/2000/svg" width="0" height="0"></svg></figure>'
+            '<script>console.error("boom")</script></body></html>')
+    seen = open_offline(html, tmp_path / "check.png")
+    assert seen["blocked"] == ["https://cdn.example.com/x.css"]
+    assert any("boom" in c for c in seen["console"])
+    assert seen["charts"][0]["width"] == 0  # a chart that did not draw is seen as such
+
+
+@pytest.mark.slow
+def test_pack_in_offline_chromium_draws_every_chart_without_errors_or_requests(sample_pack):
+    html = (sample_pack / "briefing.html").read_text(encoding="utf-8")
+    nb = nbformat.read(sample_pack / "briefing.ipynb", as_version=4)
+    expected = sum("image/svg+xml" in o.get("data", {}) for c in nb.cells if c.cell_type == "code" for o in c.outputs)
+    shot = ARTIFACTS / "browser-城关区.png"
+    shot.unlink(missing_ok=True)
+    seen = open_offline(html, shot)
+
+    assert seen["blocked"] == [] and seen["failed"] == []
+    assert seen["requests"] == [_normalised(PACK_URL)]  # the page itself, nothing else
+    assert seen["console"] == [] and seen["page_errors"] == []
+    assert expected >= 4 and len(seen["charts"]) == expected
+    for i, chart in enumerate(seen["charts"]):
+        assert chart["svg"], f"chart {i + 1} has no inline SVG"
+        assert chart["width"] > 100 and chart["height"] > 50, (i, chart)
+        assert chart["drawnWidth"] > 0 and chart["drawnHeight"] > 0 and chart["marks"] > 3, (i, chart)
+        assert chart["texts"].strip(), f"chart {i + 1} has no text"
+    assert "城关区" in seen["title"]
+    assert shot.is_file() and shot.stat().st_size > 10_000
