@@ -50,6 +50,17 @@ def make_dataset(folder: Path, figures: list, targets: list | None = None, *, sa
     return folder
 
 
+@pytest.fixture(autouse=True)
+def _keep_main_module():
+    """An in-process IPython shell (the benchmark's no-kernel floor) replaces ``sys.modules["__main__"]``
+    with a module that has no ``__spec__``; multiprocessing's spawn then fails in later tests."""
+    import sys
+    main = sys.modules.get("__main__")
+    yield
+    if main is not None and sys.modules.get("__main__") is not main:
+        sys.modules["__main__"] = main
+
+
 @pytest.fixture
 def tiny(tmp_path) -> Path:
     """Two years for three counties; the city has no figures of its own (rolled up)."""

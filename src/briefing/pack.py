@@ -104,7 +104,14 @@ class Pack:
 def _mtime_key(data_dir: str) -> tuple:
     """Changes whenever a file of the data folder changes (so a long-lived kernel never shows stale data)."""
     from . import config
+    from .load import is_sql_url
+    if is_sql_url(data_dir):
+        import time
+        return (time.monotonic_ns(),)  # a database can change under us: never reuse a cached load
     folder = config.resolve(data_dir)
+    if folder.is_file():  # an Excel return
+        st = folder.stat()
+        return ((folder.name, st.st_mtime_ns, st.st_size),)
     if not folder.is_dir():
         return ()
     return tuple(sorted((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in folder.iterdir() if p.is_file()))

@@ -31,7 +31,7 @@ class PackParams:
     meeting: str = field(default="", metadata={"help": "会议名称，显示在封面和页眉"})
     meeting_date: str = field(default="", metadata={"help": "会议日期，YYYY-MM-DD"})
     as_of: str = field(default="", metadata={"help": "数据截止日期，YYYY-MM-DD；留空表示全年（12月31日）"})
-    data_dir: str = field(default="data/sample", metadata={"help": "数据目录，相对于项目根目录"})
+    data_dir: str = field(default="data/sample", metadata={"help": "数据目录（相对于项目根目录），也可以是 .xlsx 报表或 sqlite:/// 等数据库地址"})
 
     def __post_init__(self):
         if not isinstance(self.region, str) or not self.region.strip():
