@@ -25,10 +25,14 @@ test-fast: ## Run the tests without the slow end-to-end ones
 lab:  ## Open JupyterLab on the project with its kernel, to edit theme notebooks (works offline)
 	$(VENV)/briefing lab
 
+bench: setup  ## Install, then run the benchmark suite and write bench/results.md (long; make bench QUICK=1 for a short run)
+	@$(VENV)/python -c "import psutil" 2>/dev/null || $(VENV)/python -m pip install -q -e '.[bench]'
+	$(VENV)/python -m bench.run $(if $(QUICK),--quick)
+
 notebooks:  ## Regenerate the .ipynb files from their paired .py (jupytext) files
 	$(VENV)/jupytext --sync notebooks/*.py
 
 golden:  ## Rewrite the golden files under tests/golden/ after a deliberate change; review with git diff
 	$(VENV)/python scripts/refresh_golden.py
 
-.PHONY: help setup sample render test test-fast notebooks lab golden
+.PHONY: help setup sample render test test-fast notebooks lab golden bench

@@ -491,6 +491,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quiet-load", type=float, default=0.5, help="视为空闲的 1 分钟负载（默认 0.5）")
     parser.add_argument("--scale-minutes", type=float, default=180, help="每次规模测试的最长分钟数，超时则停止并报告已完成部分")
     parser.add_argument("--sample-interval", type=float, default=0.25, help="内存采样间隔（秒）")
+    parser.add_argument("--repeats", type=int, default=None, help="渲染和数据测试的重复次数（默认：完整运行 3 次）")
     args = parser.parse_args(argv)
     profile = PROFILES["quick" if args.quick else "smoke" if args.smoke else "full"]
     sections = [s.strip() for s in args.only.split(",") if s.strip()] or list(SECTIONS)
@@ -498,6 +499,11 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         parser.error(f"未知的部分 {'、'.join(unknown)}；可选 {','.join(SECTIONS)}")
     args.sections = sections
+    if args.repeats is not None:
+        if args.repeats < 1:
+            parser.error("--repeats 至少为 1")
+        profile = dataclasses.replace(profile, repeats=args.repeats, data_repeats=args.repeats,
+                                      incremental_repeats=args.repeats)
 
     def path(p):
         return Path(p) if Path(p).is_absolute() else ROOT / p
