@@ -90,8 +90,19 @@ def shell():
         from traitlets.config import Config
         cfg = Config()
         cfg.HistoryManager.enabled = False
-        _SHELL = _shell_class().instance(config=cfg)   # the singleton, so that display() reaches it
+        main = sys.modules.get("__main__")
+        try:
+            _SHELL = _shell_class().instance(config=cfg)   # the singleton, so that display() reaches it
+        finally:
+            _restore_main(main)
     return _SHELL
+
+
+def _restore_main(main) -> None:
+    """Put back the caller's ``__main__``: IPython swaps in its user module, which has no ``__spec__``,
+    and multiprocessing's spawn needs that spec in every later child process."""
+    if main is not None:
+        sys.modules["__main__"] = main
 
 
 def execute_in_process(nb: nbformat.NotebookNode, parameters: dict) -> nbformat.NotebookNode:
@@ -107,7 +118,16 @@ def execute_in_process(nb: nbformat.NotebookNode, parameters: dict) -> nbformat.
     for cell in nb.cells:
         cell.metadata.setdefault("tags", [])
     nb = parameterize_notebook(nb, parameters)
-    sh = shell()
+    main = sys.modules.get("__main__")
+    try:
+        sh = shell()
+        sys.modules["__main__"] = sh.user_module   # as in a kernel, while the cells run
+        return _run_cells(nb, sh)
+    finally:
+        _restore_main(main)
+
+
+def _run_cells(nb: nbformat.NotebookNode, sh) -> nbformat.NotebookNode:
     sh.reset(new_session=False)          # a fresh namespace, as a new kernel would have
     sh.execution_count = 1
     for index, cell in enumerate(nb.cells):

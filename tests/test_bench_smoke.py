@@ -91,7 +91,9 @@ def test_floor_captures_outputs_as_a_kernel_would_with_a_fresh_namespace_per_run
                                   "display(HTML('<b>x</b>'))\nn * 21", metadata=tags),
     ])
     nb.metadata["kernelspec"] = {"name": "python3", "language": "python", "display_name": "Python 3"}
+    main = sys.modules["__main__"]
     out = floor.execute_in_process(nb, {"n": 2})
+    assert sys.modules["__main__"] is main   # spawn-based multiprocessing needs the real __main__ back
     assert out.cells[1].metadata["tags"] == ["injected-parameters"]
     outputs = out.cells[-1].outputs
     assert [o["output_type"] for o in outputs] == ["stream", "display_data", "execute_result"]
