@@ -18,6 +18,7 @@ import threading
 
 from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_client.manager import KernelManager
+from jupyter_core.utils import run_sync
 from papermill.clientwrap import PapermillNotebookClient
 from papermill.engines import NBClientEngine, papermill_engines
 from papermill.utils import merge_kwargs, remove_args
@@ -47,17 +48,16 @@ class WarmEngine(NBClientEngine):
         final = merge_kwargs(kwargs, timeout=execution_timeout, startup_timeout=start_timeout,
                              kernel_name=kernel_name, log=logger, log_output=log_output,
                              stdout_file=stdout_file, stderr_file=stderr_file)
-        # nbclient connects its own asynchronous client for the pack (it waits until IOPub is connected, so no
-        # output is lost). A blocking client would block nbclient's event loop while it waits for output: a
-        # hanging cell would never time out and a dead kernel would never be noticed.
+        # The pack runs through the warm kernel's asynchronous client, connected once with IOPub, so no pack
+        # waits for a new connection. (A blocking client would block nbclient's event loop while it waits for
+        # output: a hanging cell would never time out and a dead kernel would never be noticed.)
         client = PapermillNotebookClient(nb_man, km=warm.km, **final)
+        client.kc = warm.akc
         try:
             nb = client.execute()
         finally:
             warm.last_nb = client.nb
-            if client.kc is not None:
-                client.kc.stop_channels()
-                client.kc = None
+            client.kc = None  # kept open for the next pack
         return nb
 
 
@@ -70,7 +70,8 @@ class WarmKernel:
     def __init__(self, kernel_name: str = "python3", quiet: bool = True):
         self.kernel_name, self.quiet = kernel_name, quiet
         self.km: KernelManager | None = None
-        self.kc = None
+        self.kc = None   # blocking, shell only: warm-up and resets
+        self.akc = None  # asynchronous, all channels: what nbclient executes the packs through
         self.last_nb = None
         self._pending: str | None = None
         self.packs = 0
@@ -80,7 +81,7 @@ class WarmKernel:
         if self.km is None or not self.km.is_alive():
             self.discard()
             km = KernelManager(kernel_name=self.kernel_name)
-            km.client_factory = AsyncKernelClient  # what nbclient gets from km.client() for each pack
+            km.client_factory = AsyncKernelClient  # km.client(): the client nbclient needs
             extra = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL} if self.quiet else {}
             km.start_kernel(cwd=str(config.project_root()), **extra)
             self.km = km
@@ -89,6 +90,10 @@ class WarmKernel:
             # every pack's output.
             self.kc.start_channels(shell=True, iopub=False, stdin=False, hb=False, control=False)
             self._wait(self.kc.kernel_info())
+            self.akc = km.client()
+            self.akc.start_channels()
+            run_sync(self.akc.wait_for_ready)(timeout=120)  # returns once IOPub is connected: no output is lost
+            self.akc.allow_stdin = False
             self._wait(self.kc.execute(WARM_CODE, silent=True, store_history=False))
             self._pending = self.kc.execute(RESET_CODE, silent=True, store_history=False)
         if self._pending is None:  # the previous pack did not schedule its reset
@@ -116,6 +121,12 @@ class WarmKernel:
 
     def discard(self) -> None:
         """Shut the kernel down (after a failure, a timeout, or at the end of a batch)."""
+        if self.akc is not None:
+            try:
+                self.akc.stop_channels()
+            except Exception:  # noqa: BLE001
+                pass
+            self.akc = None
         if self.kc is not None:
             try:
                 self.kc.stop_channels()
