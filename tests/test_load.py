@@ -198,3 +198,14 @@ def test_sql_loader_reads_or_names_the_bad_cells_never_crashes(tmp_path, tiny_db
     except BriefingError:
         return
     assert len(ds.figures) == len(rows)
+
+
+@pytest.mark.parametrize("text,message", [
+    ("name: 2025-02-30\n", "不是有效的 UTF-8 YAML"),
+    ("a: &a [x, x, x]\nb: &b [*a, *a, *a]\nname: *b\n", "键 a、b、name 应为一个值"),
+])
+def test_dataset_yaml_with_bad_values_is_refused_by_name(tmp_path, text, message):
+    from briefing.load import read_meta
+    (tmp_path / "dataset.yaml").write_text(text, encoding="utf-8")
+    with pytest.raises(DataError, match=message):
+        read_meta(tmp_path)

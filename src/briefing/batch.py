@@ -98,6 +98,7 @@ def _worker_init(driver: int | None = None) -> None:
     warnings.filterwarnings("ignore")
     logging.getLogger("papermill").setLevel(logging.ERROR)
     logging.getLogger("traitlets").setLevel(logging.ERROR)
+    logging.getLogger("nbclient").setLevel(logging.CRITICAL)  # its English timeout line; ours is in Chinese
     atexit.register(kernels.shutdown_this_thread)
     # The driver's pid comes from the driver: if it was killed while this worker was still starting, the
     # parent seen here is already someone else, and the worker must end at once.

@@ -151,11 +151,16 @@ def read_meta(folder: Path) -> dict:
         return {}
     try:
         meta = yaml.safe_load(meta_path.read_text(encoding="utf-8")) or {}
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+    except (yaml.YAMLError, UnicodeDecodeError, ValueError, OverflowError, RecursionError) as exc:
         raise DataError(f"不是有效的 UTF-8 YAML 文件（{exc}）。请按 data/sample/dataset.yaml 的格式填写。",
                         file=config.DATASET_META) from None
     if not isinstance(meta, dict):
         raise DataError("应为“键: 值”形式（name、source、sample）。请按 data/sample/dataset.yaml 的格式填写。",
+                        file=config.DATASET_META)
+    # Lists and mappings are refused before anything prints them (a YAML alias bomb stays small).
+    bad = [str(k) for k, v in meta.items() if not isinstance(v, (str, int, float, bool, type(None)))]
+    if bad:
+        raise DataError(f"键 {'、'.join(bad)} 应为一个值（文字、数字或 true/false）。请按 data/sample/dataset.yaml 的格式填写。",
                         file=config.DATASET_META)
     return meta
 

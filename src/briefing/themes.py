@@ -370,12 +370,10 @@ def run_region(notebook: str, parameters: dict, timeout: float = DEFAULT_TIMEOUT
     return run
 
 
-def _worker_init() -> None:
-    """A check worker: leave no kernel behind when it ends."""
-    import atexit
-
-    from . import kernel as kernels
-    atexit.register(kernels.shutdown_this_thread)
+def _worker_init(driver: int | None = None) -> None:
+    """A check worker: quiet, and no kernel left behind when it ends or its driver is killed (as in a batch)."""
+    from .batch import _worker_init as batch_worker_init
+    batch_worker_init(driver)
 
 
 def _safe(text: str) -> str:
@@ -494,7 +492,7 @@ def check_theme(notebook: str | Path, regions: list[str] | None = None, *, worke
             kernels.shutdown_this_thread()
     else:
         with cf.ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
-                                    initializer=_worker_init) as pool:
+                                    initializer=_worker_init, initargs=(os.getpid(),)) as pool:
             futures = {pool.submit(run_region, *job): job for job in jobs}
             for future in cf.as_completed(futures):
                 job = futures[future]
