@@ -83,7 +83,10 @@ class WarmKernel:
             km = KernelManager(kernel_name=self.kernel_name)
             km.client_factory = AsyncKernelClient  # km.client(): the client nbclient needs
             extra = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL} if self.quiet else {}
-            km.start_kernel(cwd=str(config.project_root()), **extra)
+            # No history database: packs restart the execution counter, and IPython would print
+            # "Session/line number was not unique in database" into the next pack's output.
+            km.start_kernel(cwd=str(config.project_root()), extra_arguments=["--HistoryManager.enabled=False"],
+                            **extra)
             self.km = km
             self.kc = km.blocking_client()
             # Shell only: this client runs the warm-up and resets; an IOPub channel nobody reads would queue
