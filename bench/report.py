@@ -106,7 +106,9 @@ def render_report(results: dict) -> str:
             f"- {m.get('usable_cores')} usable cores ({m.get('cores')} online), {m.get('memory_gib')} GiB memory; "
             f"{m.get('cpu') or 'CPU model unknown'}",
             f"- {m.get('os')}, Linux {m.get('kernel')}",
-            f"- commit {m.get('commit')}" + (" with uncommitted changes in src/ or notebooks/" if m.get("uncommitted") else ""),
+            f"- commit {m.get('commit')}" + (" with uncommitted changes in src/ or notebooks/" if m.get("uncommitted") else "")
+            + ("; every command ran a snapshot of src/briefing and notebooks/ copied at the start of the run"
+               if m.get("snapshot") else ""),
             "- versions: " + ", ".join(f"{k} {v}" for k, v in (m.get("versions") or {}).items()), ""]
     loads = _loads(results)
     if loads:

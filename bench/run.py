@@ -74,10 +74,37 @@ PROFILES = {
 
 # ---------------------------------------------------------------- helpers
 
-def _env(**extra) -> dict:
+@dataclasses.dataclass(frozen=True)
+class Code:
+    """Which briefing the measured commands run: the live tree, or a snapshot taken at the start."""
+
+    package_dir: Path                      # src/briefing (or its snapshot)
+    notebook: str                          # the theme notebook, as meeting files name it
+    pythonpath: str = ""                   # puts the snapshot ahead of the editable install
+    snapshot: bool = False
+
+
+def take_snapshot(work: Path) -> Code:
+    """Copy src/briefing and notebooks/ under ``work``: a long run then measures one version of the code,
+    even while someone edits the tree (packs would otherwise be legitimately out of date mid-run)."""
+    root = work / "snapshot"
+    shutil.rmtree(root, ignore_errors=True)
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc", ".ipynb_checkpoints")
+    shutil.copytree(ROOT / "src" / "briefing", root / "src" / "briefing", ignore=ignore)
+    shutil.copytree(ROOT / "notebooks", root / "notebooks", ignore=ignore)
+    return Code(package_dir=root / "src" / "briefing", notebook=_rel(root / NOTEBOOK),
+                pythonpath=str((root / "src").resolve()), snapshot=True)
+
+
+LIVE = Code(package_dir=ROOT / "src" / "briefing", notebook=NOTEBOOK)
+
+
+def _env(code: Code, **extra) -> dict:
     env = dict(os.environ)
     env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"
     env.pop("BRIEFING_ROOT", None)
+    if code.pythonpath:
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (code.pythonpath, env.get("PYTHONPATH", "")) if p)
     env.update({k: str(v) for k, v in extra.items()})
     return env
 
@@ -167,13 +194,14 @@ def ensure_data(data_root: Path, n: int, seed: int = synth.SEED, echo=print) -> 
     return folder
 
 
-def write_meeting(path: Path, data_dir: Path, regions: list[str], formats: tuple[str, ...]) -> Path:
+def write_meeting(path: Path, data_dir: Path, regions: list[str], formats: tuple[str, ...],
+                  notebook: str = NOTEBOOK) -> Path:
     """A meeting file for the benchmark (data_dir relative to the repository root when inside it)."""
     listed = "[]" if not regions else "\n" + "".join(f"  - {r}\n" for r in regions).rstrip("\n")
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(
         "# 基准测试用会议文件，由 bench/run.py 生成，勿手工修改。\n"
-        f"meeting: {MEETING_NAME}\nnotebook: {NOTEBOOK}\nyear: {YEAR}\nmeeting_date: {MEETING_DATE}\n"
+        f"meeting: {MEETING_NAME}\nnotebook: {notebook}\nyear: {YEAR}\nmeeting_date: {MEETING_DATE}\n"
         f'as_of: ""\ndata_dir: {_rel(data_dir)}\nregions: {listed}\nformats: [{", ".join(formats)}]\n',
         encoding="utf-8")
     return path
@@ -232,7 +260,7 @@ def bench_render(profile: Profile, work: Path, data_root: Path, opts, echo=print
     names = region_names(folder, profile.render_regions)
     all_regions = len(names) == len(region_names(folder))
     meeting = write_meeting(data_root / f"meeting-render-n{profile.render_n}.yaml", folder,
-                            [] if all_regions else names, ("html", "pdf"))
+                            [] if all_regions else names, ("html", "pdf"), opts.code.notebook)
     regions_file = work / "render-regions.txt"
     regions_file.parent.mkdir(parents=True, exist_ok=True)
     regions_file.write_text("\n".join(names) + "\n", encoding="utf-8")
@@ -244,7 +272,7 @@ def bench_render(profile: Profile, work: Path, data_root: Path, opts, echo=print
     runs = {"a": [], "b": [], "c": []}
     commands = {
         "a": ["bash", "bench/naive_loop.sh", _rel(regions_file), _rel(naive_out), str(YEAR), _rel(folder),
-              MEETING_NAME, MEETING_DATE],
+              MEETING_NAME, MEETING_DATE, opts.code.notebook],
         "b": [str(BIN / "briefing"), "render", _rel(meeting), "--force"],
         "c": [sys.executable, "-m", "bench.floor", _rel(meeting), "--out", _rel(floor_out), "--workers", str(workers)],
     }
@@ -252,7 +280,7 @@ def bench_render(profile: Profile, work: Path, data_root: Path, opts, echo=print
         for way in ("a", "b", "c"):
             settle(opts.settle, opts.quiet_load, echo)
             shutil.rmtree({"a": naive_out, "b": outputs / meeting.stem, "c": floor_out}[way], ignore_errors=True)
-            r = timed(commands[way], env=_env(BRIEFING_OUTPUTS=outputs), log=log)
+            r = timed(commands[way], env=_env(opts.code, BRIEFING_OUTPUTS=outputs), log=log)
             done = {"a": _count(naive_out, "*.pdf"), "b": _count(outputs / meeting.stem, "briefing.pdf"),
                     "c": _count(floor_out, "briefing.pdf")}[way]
             r.update(packs=done, s_per_pack=round(r["seconds"] / len(names), 3))
@@ -286,16 +314,16 @@ def bench_scale(profile: Profile, work: Path, data_root: Path, opts, echo=print)
         folder = ensure_data(data_root, n, echo=echo)
         names = region_names(folder, profile.scale_limit)
         meeting = write_meeting(data_root / f"meeting-scale-n{n}.yaml", folder,
-                                names if profile.scale_limit else [], formats)
+                                names if profile.scale_limit else [], formats, opts.code.notebook)
         outputs = work / "outputs"
         shutil.rmtree(outputs / meeting.stem, ignore_errors=True)
         settle(opts.settle, opts.quiet_load, echo)
         echo(f"  {len(names)} 个地区（{'、'.join(formats)}），最长 {opts.scale_minutes:.0f} 分钟…")
         log = work / "logs" / f"scale-n{n}.log"
         log.unlink(missing_ok=True)
-        started_with = code_hash(meeting)
-        r = timed([str(BIN / "briefing"), "render", _rel(meeting)], env=_env(BRIEFING_OUTPUTS=outputs), log=log,
-                  timeout=opts.scale_minutes * 60, sampler_factory=lambda pid: TreeSampler(pid, opts.sample_interval))
+        started_with = code_hash(meeting, opts.code.package_dir)
+        r = timed([str(BIN / "briefing"), "render", _rel(meeting)], env=_env(opts.code, BRIEFING_OUTPUTS=outputs),
+                  log=log, timeout=opts.scale_minutes * 60, sampler_factory=lambda pid: TreeSampler(pid, opts.sample_interval))
         packs = _count(outputs / meeting.stem, "briefing.html")
         r.update(n=n, regions=len(names), formats=list(formats), packs=packs,
                  s_per_pack=round(r["seconds"] / max(packs, 1), 3),
@@ -307,7 +335,7 @@ def bench_scale(profile: Profile, work: Path, data_root: Path, opts, echo=print)
         echo(f"    {r['seconds']:.0f} 秒，{packs}/{len(names)} 份，{r['s_per_pack']:.2f} 秒/份；"
              f"单个工作进程（含内核）峰值 {mem['worker_peak_mib']} MiB，首末增长 {mem['worker_growth']}")
         out["runs"].append(r)
-        r["code_changed_during"] = code_hash(meeting) != started_with
+        r["code_changed_during"] = code_hash(meeting, opts.code.package_dir) != started_with
         r["code_hash"] = started_with
         if "incremental" in opts.sections and r["complete"]:
             r["incremental"] = bench_incremental(profile, meeting, outputs, len(names), work, opts, echo,
@@ -315,7 +343,7 @@ def bench_scale(profile: Profile, work: Path, data_root: Path, opts, echo=print)
     return out
 
 
-def code_hash(meeting: Path) -> str:
+def code_hash(meeting: Path, package_dir: Path) -> str:
     """A hash of what a pack's fingerprint covers besides the data: the package's files and the notebook.
 
     In a tree where others are editing src/briefing, a pack rendered a minute ago may be
@@ -324,7 +352,7 @@ def code_hash(meeting: Path) -> str:
     from briefing import config
     from briefing.params import load_meeting
     h = hashlib.sha256()
-    for path in sorted(config.PACKAGE_DIR.rglob("*")):
+    for path in sorted(package_dir.rglob("*")):
         if path.is_file() and "__pycache__" not in path.parts:
             h.update(path.as_posix().encode())
             h.update(path.read_bytes())
@@ -342,20 +370,21 @@ def bench_incremental(profile: Profile, meeting: Path, outputs: Path, regions: i
     log = work / "logs" / f"incremental-{meeting.stem}.log"
     log.unlink(missing_ok=True)
     runs, current = [], rendered_with
+    command, env = [str(BIN / "briefing"), "render", _rel(meeting)], _env(opts.code, BRIEFING_OUTPUTS=outputs)
     for _ in range(profile.incremental_repeats):
         refreshed = False
-        if current and code_hash(meeting) != current:
+        if current and code_hash(meeting, opts.code.package_dir) != current:
             echo("    src/briefing 或笔记本在生成之后有改动：先不计时重新生成一遍…")
-            timed([str(BIN / "briefing"), "render", _rel(meeting)], env=_env(BRIEFING_OUTPUTS=outputs), log=log)
+            timed(command, env=env, log=log)
             refreshed = True
         settle(opts.settle, opts.quiet_load, echo)
-        current = code_hash(meeting)
+        current = code_hash(meeting, opts.code.package_dir)
         before = {p: p.stat().st_mtime_ns for p in (outputs / meeting.stem).rglob("briefing.html")}
-        r = timed([str(BIN / "briefing"), "render", _rel(meeting)], env=_env(BRIEFING_OUTPUTS=outputs), log=log)
+        r = timed(command, env=env, log=log)
         after = {p: p.stat().st_mtime_ns for p in (outputs / meeting.stem).rglob("briefing.html")}
         r["rewritten"] = sum(before.get(p) != t for p, t in after.items())
         r["refreshed_first"] = refreshed
-        r["code_changed_during"] = code_hash(meeting) != current
+        r["code_changed_during"] = code_hash(meeting, opts.code.package_dir) != current
         r["per_100"] = round(r["seconds"] / regions * 100, 3)
         runs.append(r)
         echo(f"    无变化重跑：{r['seconds']:.1f} 秒（每 100 个地区 {r['per_100']:.2f} 秒），重写 {r['rewritten']} 份")
@@ -373,7 +402,7 @@ def bench_data(profile: Profile, work: Path, data_root: Path, opts, echo=print) 
         settle(opts.settle, opts.quiet_load, echo)
         load = _load()
         proc = subprocess.run([sys.executable, "-m", "bench.data_probe", _rel(folder), "--year", str(YEAR)],
-                              cwd=ROOT, env=_env(), capture_output=True, text=True)
+                              cwd=ROOT, env=_env(opts.code), capture_output=True, text=True)
         with open(log, "a", encoding="utf-8") as f:
             f.write(proc.stdout + proc.stderr)
         if proc.returncode != 0:
@@ -449,7 +478,8 @@ def run_suite(profile: Profile, sections: list[str], work: Path, data_root: Path
             results = {}
         if results.get("profile") != profile.name:
             results = {}
-    results.update(profile=profile.name, machine=machine(),
+    opts.code = take_snapshot(work) if opts.snapshot else LIVE
+    results.update(profile=profile.name, machine=dict(machine(), snapshot=opts.code.snapshot),
                    settings={"settle_s": opts.settle, "quiet_load": opts.quiet_load,
                              "scale_minutes": opts.scale_minutes, "profile": dataclasses.asdict(profile)})
     started = time.strftime("%Y-%m-%d %H:%M")
@@ -491,6 +521,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quiet-load", type=float, default=0.5, help="视为空闲的 1 分钟负载（默认 0.5）")
     parser.add_argument("--scale-minutes", type=float, default=180, help="每次规模测试的最长分钟数，超时则停止并报告已完成部分")
     parser.add_argument("--sample-interval", type=float, default=0.25, help="内存采样间隔（秒）")
+    parser.add_argument("--live", dest="snapshot", action="store_false",
+                        help="测量工作区中正在编辑的代码（默认先复制 src/briefing 和 notebooks/ 的快照，整轮测量同一版本）")
     parser.add_argument("--repeats", type=int, default=None, help="渲染和数据测试的重复次数（默认：完整运行 3 次）")
     args = parser.parse_args(argv)
     profile = PROFILES["quick" if args.quick else "smoke" if args.smoke else "full"]
