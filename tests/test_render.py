@@ -6,9 +6,11 @@ import subprocess
 import nbformat
 import pytest
 
-from briefing.render import add_contents, export_html, html_to_pdf, safe_name, write_atomic
+from briefing import config
+from briefing.render import add_contents, charts_as_images, export_html, html_to_pdf, safe_name, write_atomic
 
-SVG = '<svg xmlns="http://www.w3.org/2000/svg" width="100" height="40"><text x="5" y="20">入会率（%）</text></svg>'
+SVG = ('<svg xmlns="http://www.w3.org/2000/svg" width="100" height="40" viewBox="0 0 100 40">'
+       '<rect x="60" y="5" width="30" height="30" fill="#9e1b1b"/><text x="5" y="20">入会率（%）</text></svg>')
 
 
 def executed_notebook() -> nbformat.NotebookNode:
@@ -68,3 +70,34 @@ def test_pdf_is_a4_with_searchable_chinese(tmp_path):
     assert "东区总工会" in text and "一、主要指标" in text and "入会率（%）" in text
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
     assert "(A4)" in info
+
+
+def test_chart_svg_keeps_its_attribute_case():
+    html = export_html(executed_notebook(), title="t", running_head="r")
+    assert 'viewBox="0 0 100 40"' in html   # SVG is case-sensitive outside an HTML parser
+
+
+def test_pdf_charts_as_images_print_exactly_as_inline_svg(tmp_path):
+    """html_to_pdf hands WeasyPrint each chart as an SVG image (faster); the printed pages must not change."""
+    from weasyprint import HTML
+    html = export_html(executed_notebook(), title="t", running_head="测试会议")
+    assert charts_as_images(html).count("data:image/svg+xml;base64,") == 1
+    inline, images = tmp_path / "inline.pdf", tmp_path / "images.pdf"
+    inline.write_bytes(HTML(string=html, base_url=str(config.project_root())).write_pdf())
+    images.write_bytes(html_to_pdf(html))
+    texts = [subprocess.run(["pdftotext", str(p), "-"], capture_output=True, text=True, check=True).stdout
+             for p in (inline, images)]
+    assert texts[0] == texts[1] and "入会率（%）" in texts[1]
+    pages = []
+    for p in (inline, images):
+        subprocess.run(["pdftoppm", "-r", "60", "-png", str(p), str(p.with_suffix(""))], check=True)
+        pages.append(sorted(tmp_path.glob(p.stem + "-*.png")))
+    assert len(pages[0]) == len(pages[1]) > 0
+    assert [a.read_bytes() for a in pages[0]] == [b.read_bytes() for b in pages[1]]
+
+
+def test_a_chart_that_is_not_plain_svg_stays_inline():
+    odd = '<figure class="chart"><svg xmlns="http://www.w3.org/2000/svg"><text>&nbsp;</text></svg></figure>'
+    assert charts_as_images(odd) == odd                     # not well-formed XML
+    other = '<figure class="chart"><svg><text>x</text></svg></figure>'
+    assert charts_as_images(other) == other                 # no SVG namespace: not an SVG document

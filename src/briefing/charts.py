@@ -30,16 +30,16 @@ def use_svg() -> None:
 
 
 def _theme(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
-    return (chart
-            .configure(font=FONT, background="white")
-            .configure_view(stroke=None)
-            .configure_axis(labelFont=FONT, titleFont=FONT, labelColor=INK, titleColor=INK,
-                            labelFontSize=11, titleFontSize=11, gridColor="#ececec", domainColor=MUTED,
-                            tickColor=MUTED, labelLimit=220)
-            .configure_legend(labelFont=FONT, titleFont=FONT, labelFontSize=11, titleFontSize=11, orient="bottom")
-            .configure_title(font=FONT, fontSize=14, color=INK, anchor="start", subtitleFont=FONT,
-                             subtitleColor=MUTED, subtitleFontSize=10)
-            .configure_header(labelFont=FONT, titleFont=FONT, labelFontSize=11))
+    # One configure() call: each configure_*() call copies the chart again.
+    return chart.configure(
+        font=FONT, background="white",
+        view=alt.ViewConfig(stroke=None),
+        axis=alt.AxisConfig(labelFont=FONT, titleFont=FONT, labelColor=INK, titleColor=INK, labelFontSize=11,
+                            titleFontSize=11, gridColor="#ececec", domainColor=MUTED, tickColor=MUTED, labelLimit=220),
+        legend=alt.LegendConfig(labelFont=FONT, titleFont=FONT, labelFontSize=11, titleFontSize=11, orient="bottom"),
+        title=alt.TitleConfig(font=FONT, fontSize=14, color=INK, anchor="start", subtitleFont=FONT,
+                              subtitleColor=MUTED, subtitleFontSize=10),
+        header=alt.HeaderConfig(labelFont=FONT, titleFont=FONT, labelFontSize=11))
 
 
 def _title(text: str, note: str = "") -> alt.TitleParams:
@@ -54,6 +54,12 @@ def _finish(chart, title: str, note: str):
             title=alt.TitleParams(text=note, orient="bottom", anchor="start", fontSize=10, fontWeight="normal",
                                   color=MUTED, offset=8))
     return _theme(chart)
+
+
+def _fields(data: pd.DataFrame, *columns: str) -> pd.DataFrame:
+    """Only the columns a chart encodes: the rest of a metrics frame would be copied, checked against the
+    Vega-Lite schema and passed to the renderer for every chart, and draws nothing."""
+    return data.loc[:, list(columns)]
 
 
 def _label(row: pd.Series) -> str:
@@ -72,6 +78,8 @@ def chart_completion(metrics: pd.DataFrame, note: str = "") -> alt.Chart:
     data["status"] = [_completion_status(r) for _, r in data.iterrows()]
     data["bar"] = data["completion"].clip(upper=150)
     order = data.sort_values(["theme_order", "order"])["label"].tolist()
+    progress = data["time_progress"].dropna()
+    data = _fields(data, "label", "shown", "status", "bar")
     y = alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=240))
     colours = alt.Scale(domain=["超额完成", "已完成", "进度正常", "进度滞后", "尚未完成"],
                         range=[GOOD, "#6b8fb8", "#7fa37f", WARN, BAD])
@@ -83,7 +91,6 @@ def chart_completion(metrics: pd.DataFrame, note: str = "") -> alt.Chart:
     text = alt.Chart(data).mark_text(align="left", dx=4, fontSize=10, color=INK).encode(
         x="bar:Q", y=y, text="shown:N")
     rules = [alt.Chart(pd.DataFrame({"x": [100]})).mark_rule(color=INK, strokeDash=[2, 2]).encode(x="x:Q")]
-    progress = data["time_progress"].dropna()
     if not progress.empty:
         p = float(progress.iloc[0])
         rules.append(alt.Chart(pd.DataFrame({"x": [p], "t": [f"时间进度 {format_percent(p, 1)}"]}))
@@ -127,6 +134,7 @@ def chart_yoy(metrics: pd.DataFrame, note: str = "", max_items: int = 16) -> alt
         frame["text"] = [("+" if round_half_up(v, 1) > 0 else "") + format_figure(v, "", 1, style="chart")
                          for v in frame["shown"]]
         order = frame["label"].tolist()
+        frame = _fields(frame, "label", "shown", "better", "text")
         base = alt.Chart(frame).encode(y=alt.Y("label:N", sort=order, title=None))
         bars = base.mark_bar(height=12).encode(
             x=alt.X("shown:Q", title=title),
@@ -157,6 +165,7 @@ def chart_trend(series: pd.DataFrame, region: str, indicators: list[str], catalo
     data["label"] = [_label(catalog.loc[i]) for i in data["indicator"]]
     data["year_text"] = data["year"].astype(str)
     order = [_label(catalog.loc[i]) for i in indicators if i in set(data["indicator"])]
+    data = _fields(data, "label", "year_text", "value")
     base = alt.Chart(data).encode(x=alt.X("year_text:O", title=None, axis=alt.Axis(labelAngle=0)))
     line = base.mark_line(color=GOOD, point=alt.OverlayMarkDef(color=GOOD, size=30)).encode(
         y=alt.Y("value:Q", title=None, scale=alt.Scale(zero=False)))
@@ -191,6 +200,7 @@ def chart_peers(metrics: pd.DataFrame, region: str, indicator: str, regions: pd.
     decimals = int(data["decimals"].iloc[0]) if not data.empty else 0
     data["text"] = [format_figure(v, unit, decimals, a, style="chart") for v, a in zip(data["value"], data["approx"])]
     y = alt.Y("label:N", sort=data["label"].tolist(), title=None)
+    data = _fields(data, "label", "value", "self", "text")
     bars = alt.Chart(data).mark_bar(height=13).encode(
         x=alt.X("value:Q", title=f"{name}（{unit}）" if unit else name),
         y=y, color=alt.condition("datum.self", alt.value(PRIMARY), alt.value(NEUTRAL)))
@@ -214,6 +224,7 @@ def chart_heat(metrics: pd.DataFrame, regions: pd.DataFrame, note: str = "") -> 
     data["score"] = data["score"].clip(80, 120)
     region_order = regions.sort_values(["depth", "order"])["name"].tolist()
     ind_order = data.sort_values(["theme_order", "order"])["indicator_name"].unique().tolist()
+    data = _fields(data, "label", "indicator_name", "score", "shown")
     base = alt.Chart(data).encode(
         x=alt.X("indicator_name:N", sort=ind_order, title=None,
                 axis=alt.Axis(orient="top", labelAngle=-40, labelAlign="left", labelLimit=140)),
