@@ -159,6 +159,7 @@ def _notebook(path: str) -> nbformat.NotebookNode:
 def render_region(notebook: str, params, out_dir: str, formats: tuple[str, ...]) -> dict:
     """One region's pack with no kernel: the same files ``render_pack`` writes, and the seconds spent."""
     from briefing import config
+    from briefing.batch import _settle_heap as settle_heap
     from briefing.render import export_html, html_to_pdf, write_atomic
     out = Path(out_dir)
     t0 = time.perf_counter()
@@ -173,15 +174,8 @@ def render_region(notebook: str, params, out_dir: str, formats: tuple[str, ...])
     if "pdf" in formats:
         write_atomic(out / config.PACK_PDF, html_to_pdf(html))
     t3 = time.perf_counter()
-    _settle_heap()
+    settle_heap()  # as briefing render's workers do after their first pack, so the floor keeps the same advantage
     return {"region": params.region, "execute": t1 - t0, "html": t2 - t1, "pdf": t3 - t2}
-
-
-def _settle_heap() -> None:
-    """What ``briefing render``'s workers do after their first pack (gc.freeze), so the floor keeps
-    the same advantage: a floor without it would be slower than (b) for a reason unrelated to kernels."""
-    from briefing.batch import _settle_heap as settle
-    settle()
 
 
 def _warm() -> None:

@@ -7,6 +7,7 @@ content. Every file appears only complete: written under a temporary name, then 
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import errno
 import os
@@ -14,6 +15,7 @@ import re
 import tempfile
 import threading
 import time
+import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
@@ -117,9 +119,6 @@ def charts_as_images(html: str) -> str:
     >>> charts_as_images('<figure class="chart"><svg xmlns="http://www.w3.org/2000/svg"></svg></figure>')[:65]
     '<figure class="chart"><img alt="" src="data:image/svg+xml;base64,'
     """
-    import base64
-    import xml.etree.ElementTree as ET
-
     def image(match: re.Match) -> str:
         svg = match.group(2)
         try:
