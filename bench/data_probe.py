@@ -19,8 +19,8 @@ def probe(folder: str, year: int) -> dict:
     """Seconds and peak RSS (MiB) of load_dataset, check_dataset and compute_metrics for all regions."""
     t0 = time.perf_counter()
     from briefing.compute import compute_metrics
-    from briefing.load import load_dataset
-    from briefing.validate import check_dataset
+    from briefing.data import load_dataset
+    from briefing.data.validate import check_dataset
     imported = time.perf_counter()
     base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     ds = load_dataset(folder)

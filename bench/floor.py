@@ -6,7 +6,7 @@ Each worker process runs the theme notebook's code cells in an IPython shell of 
 (no kernel, no messaging): a fresh user namespace per region, the parameters injected as
 papermill injects them, every rich output (execute_result, display_data, stream) captured
 into an nbformat notebook as a kernel would send it. The pack is then exported with
-``briefing.render.export_html`` and printed with ``briefing.render.html_to_pdf``, and the
+``briefing.export.html.export_html`` and printed with ``briefing.export.pdf.html_to_pdf``, and the
 three files are written as ``render_pack`` writes them. What is left is the cost of the
 pack itself: what any way of running a notebook per region has to pay at least.
 """
@@ -160,7 +160,9 @@ def render_region(notebook: str, params, out_dir: str, formats: tuple[str, ...])
     """One region's pack with no kernel: the same files ``render_pack`` writes, and the seconds spent."""
     from briefing import config
     from briefing.batch import _settle_heap as settle_heap
-    from briefing.render import export_html, html_to_pdf, write_atomic
+    from briefing.export.html import export_html
+    from briefing.export.pdf import html_to_pdf
+    from briefing.export.files import write_atomic
     out = Path(out_dir)
     t0 = time.perf_counter()
     nb = execute_in_process(_notebook(str(config.resolve(notebook))), params.to_papermill())
@@ -186,9 +188,9 @@ def render_floor(meeting_file: str, out_dir: str | Path, *, workers: int | None 
                  regions: list[str] | None = None) -> list[dict]:
     """Every region of a meeting (or ``regions``) rendered by the floor, ``workers`` processes in parallel."""
     from briefing import config
-    from briefing.load import load_regions
+    from briefing.data.folder import load_regions
     from briefing.params import load_meeting
-    from briefing.render import safe_name
+    from briefing.export.files import safe_name
     meeting = load_meeting(meeting_file)
     names = list(regions or meeting.regions)
     if not names:

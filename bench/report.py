@@ -172,7 +172,7 @@ def _render_details(render: dict | None) -> list[str]:
             "the time includes its start (load and validate the data once), the index page and the manifest.",
             f"- (c) `python -m bench.floor`: the notebook's code cells run in-process in {render['workers']} worker "
             "processes, a fresh namespace per region, outputs captured as a kernel sends them, then "
-            "`briefing.render.export_html` and `html_to_pdf`; a worker keeps what a Python process keeps between "
+            "`briefing.export.html.export_html` and `html_to_pdf`; a worker keeps what a Python process keeps between "
             "regions (imports, the data cache of `open_pack`).",
             f"- (c) wrote the same HTML as (b), apart from clock times, for "
             f"{render['floor_html_identical']}/{render['regions']} regions.", ""]

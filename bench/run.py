@@ -39,7 +39,7 @@ from pathlib import Path
 
 from bench import synth
 from bench.report import render_report
-from briefing.render import safe_name
+from briefing.export.files import safe_name
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -209,7 +209,7 @@ def write_meeting(path: Path, data_dir: Path, regions: list[str], formats: tuple
 
 def region_names(folder: Path, count: int | None = None) -> list[str]:
     """Region names in rendering order (as ``briefing render`` orders them), the first ``count``."""
-    from briefing.load import load_regions
+    from briefing.data.folder import load_regions
     table = load_regions(folder)
     names = list(table.sort_values(["depth", "order"])["name"])
     return names[:count] if count else names

@@ -50,7 +50,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="只检查，不写文件；有变化时退出码为 1")
     args = parser.parse_args(argv)
     sys.path.insert(0, str(ROOT / "src"))
-    from briefing.load import load_dataset
+    from briefing.data import load_dataset
 
     ds = load_dataset(SAMPLE)
     GOLDEN_DIR.mkdir(parents=True, exist_ok=True)

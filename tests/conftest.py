@@ -90,7 +90,7 @@ def tiny(tmp_path) -> Path:
 def sample_pack(tmp_path_factory) -> Path:
     """One real pack (城关区 of the sample meeting, HTML and PDF), rendered once per session; its folder."""
     from briefing.params import load_meeting
-    from briefing.render import render_pack
+    from briefing.export.render import render_pack
     meeting = load_meeting("params/sample-annual-2025.yaml")
     folder = tmp_path_factory.mktemp("sample-pack") / "城关区"
     result = render_pack(meeting.notebook, meeting.params_for("城关区"), folder, ("html", "pdf"))

@@ -14,9 +14,9 @@ import pytest
 from briefing.batch import MeetingLock, render_meeting
 from briefing.cli import main as cli_main
 from briefing.errors import BriefingError
-from briefing.kernel import WarmKernel
+from briefing.export.kernel import WarmKernel
 from briefing.params import PackParams
-from briefing.render import render_pack
+from briefing.export.render import render_pack
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = "notebooks/annual_plenary.ipynb"

@@ -16,8 +16,8 @@ from bench import floor, synth
 from bench.monitor import TreeSampler
 from bench.report import render_report, summary_rows
 from briefing.compute import compute_metrics, values_at
-from briefing.load import load_dataset
-from briefing.validate import check_dataset
+from briefing.data import load_dataset
+from briefing.data.validate import check_dataset
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -1,4 +1,4 @@
-"""Hand-worked numbers for every rule of the computation layer (see compute.py's docstring).
+"""Hand-worked numbers for every rule of the computation layer (see the docstring of briefing/compute/__init__.py).
 
 Each data set is written as tidy CSV and read back with ``load_dataset``, the documented
 input format. Expected values are worked out by hand in the comments.
@@ -10,7 +10,7 @@ import pytest
 
 from briefing.compute import FLAGS, Rules, compute_metrics, pace_status, values_at, year_elapsed
 from briefing.errors import ParameterError
-from briefing.load import load_dataset
+from briefing.data import load_dataset
 
 from .conftest import make_dataset, write_csv
 

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from briefing.compute import compute_metrics, values_at
 from briefing.formatting import format_number, half_up_scaled, round_half_up
-from briefing.load import load_dataset
+from briefing.data import load_dataset
 
 from .conftest import make_dataset, write_csv
 

@@ -26,7 +26,8 @@ import pytest
 
 from briefing.batch import render_meeting
 from briefing.cli import main as cli_main
-from briefing.render import describe_failure, staged_writes, write_atomic
+from briefing.export.failures import describe_failure
+from briefing.export.files import staged_writes, write_atomic
 
 ROOT = Path(__file__).resolve().parents[1]
 MEETING = "params/sample-annual-2025.yaml"

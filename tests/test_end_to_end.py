@@ -11,7 +11,7 @@ import pytest
 from briefing.batch import render_meeting
 from briefing.compute import compute_metrics
 from briefing.formatting import format_percent
-from briefing.load import load_dataset
+from briefing.data import load_dataset
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent

@@ -9,12 +9,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from briefing.catalog import load_catalog
+from briefing.data.catalog import load_catalog
 from briefing.cli import main
 from briefing.errors import BriefingError, DataError, ValidationError
-from briefing.excel import _period, parse_cell, read_workbook
-from briefing.load import load_dataset, load_regions
-from briefing.validate import check_dataset
+from briefing.data.excel.period import read_period as _period
+from briefing.data.cells import parse_cell
+from briefing.data.excel import read_workbook
+from briefing.data import load_dataset
+from briefing.data.folder import load_regions
+from briefing.data.validate import check_dataset
 
 from .fixtures.workbooks import build_workbook
 

@@ -25,13 +25,16 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import briefing
-from briefing import charts
-from briefing.batch import BatchResult, check_folders, render_meeting, write_index
+from briefing.present import charts
+from briefing.batch import BatchResult, check_folders, render_meeting
+from briefing.export.meeting import write_index
 from briefing.compute import compute_metrics
 from briefing.errors import BriefingError, DataError, ParameterError, ValidationError
-from briefing.load import load_dataset
+from briefing.data import load_dataset
 from briefing.params import PARAM_NAMES, Meeting, PackParams, load_meeting
-from briefing.render import PackResult, export_html, safe_name
+from briefing.export.render import PackResult
+from briefing.export.html import export_html
+from briefing.export.files import safe_name
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "sample"
@@ -377,12 +380,12 @@ def test_index_page_escapes_names_and_errors_and_links_stay_inside(hostile, tmp_
 def test_nothing_in_the_package_writes_csv_or_excel_without_neutralising_formulas():
     """Any CSV or Excel the workbook writes must neutralise cells starting with = + - @ (CSV injection).
 
-    A module that writes one must pass its text columns through a ``neutralise`` function (briefing.excel has
-    one); this test fails the day a writer appears without it.
+    A module that writes one must pass its text columns through a ``neutralise`` function (briefing.data.write
+    has one); this test fails the day a writer appears without it.
     """
     writers = re.compile(r"\.to_csv\(|\.to_excel\(|csv\.writer\(|csv\.DictWriter\(|openpyxl\.Workbook\(|"
                          r"\bWorkbook\(\)|xlsxwriter")
-    offenders = [p.name for p in (ROOT / "src" / "briefing").glob("*.py")
+    offenders = [p.name for p in (ROOT / "src" / "briefing").rglob("*.py")
                  if writers.search(p.read_text(encoding="utf-8")) and "neutralise(" not in p.read_text(encoding="utf-8")]
     assert offenders == [], f"{offenders} write CSV/Excel: prefix text cells starting with = + - @ with ' (neutralise)"
 

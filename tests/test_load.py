@@ -1,8 +1,8 @@
 import pytest
 
 from briefing.errors import DataError, ValidationError
-from briefing.load import load_dataset
-from briefing.validate import check_dataset
+from briefing.data import load_dataset
+from briefing.data.validate import check_dataset
 
 from .conftest import make_dataset
 
@@ -76,9 +76,9 @@ import sqlalchemy as sa  # noqa: E402
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from briefing.catalog import parse_unit, unit_factor  # noqa: E402
+from briefing.data.catalog import parse_unit, unit_factor# noqa: E402
 from briefing.errors import BriefingError  # noqa: E402
-from briefing.sql import save_dataset_sql  # noqa: E402
+from briefing.data.sql import save_dataset_sql# noqa: E402
 
 from .conftest import write_csv  # noqa: E402
 
@@ -205,7 +205,7 @@ def test_sql_loader_reads_or_names_the_bad_cells_never_crashes(tmp_path, tiny_db
     ("a: &a [x, x, x]\nb: &b [*a, *a, *a]\nname: *b\n", "键 a、b、name 应为一个值"),
 ])
 def test_dataset_yaml_with_bad_values_is_refused_by_name(tmp_path, text, message):
-    from briefing.load import read_meta
+    from briefing.data.folder import read_meta
     (tmp_path / "dataset.yaml").write_text(text, encoding="utf-8")
     with pytest.raises(DataError, match=message):
         read_meta(tmp_path)

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 import briefing
-from briefing import charts
-from briefing.pack import show_narrative, show_problems
+from briefing.present import charts
+from briefing.present.pack import show_narrative, show_problems
 
 GOLDEN = Path(__file__).parent / "golden" / "presentation"
 UPDATE = os.environ.get("BRIEFING_UPDATE_GOLDEN") == "1"

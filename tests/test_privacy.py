@@ -22,7 +22,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from briefing.render import _scrub, describe_failure, scrub_text
+from briefing.export.scrub import scrub_notebook as _scrub, scrub_text
+from briefing.export.failures import describe_failure
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -169,5 +170,5 @@ def test_packs_carry_no_paths_user_host_or_environment(tmp_path):
                 assert value not in text, (name, key)
     # what the analyst needs is still there, relative
     nb = texts["新华区/briefing.failed.ipynb"]
-    assert "src/briefing/load.py" in nb and "~/数据/sample" in json.loads(texts["manifest.json"])["data_dir"]
+    assert "src/briefing/data/" in nb and "~/数据/sample" in json.loads(texts["manifest.json"])["data_dir"]
     assert "工作目录 ." in texts["城关区/briefing.ipynb"]

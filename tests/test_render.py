@@ -7,7 +7,9 @@ import nbformat
 import pytest
 
 from briefing import config
-from briefing.render import add_contents, charts_as_images, export_html, html_to_pdf, safe_name, write_atomic
+from briefing.export.html import add_contents, charts_as_images, export_html
+from briefing.export.pdf import html_to_pdf
+from briefing.export.files import safe_name, write_atomic
 
 SVG = ('<svg xmlns="http://www.w3.org/2000/svg" width="100" height="40" viewBox="0 0 100 40">'
        '<rect x="60" y="5" width="30" height="30" fill="#9e1b1b"/><text x="5" y="20">入会率（%）</text></svg>')

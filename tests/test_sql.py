@@ -14,9 +14,9 @@ import pytest
 import sqlalchemy as sa
 
 from briefing.errors import DataError, ValidationError
-from briefing.load import load_dataset
-from briefing.sql import load_dataset_sql, save_dataset_sql
-from briefing.validate import check_dataset
+from briefing.data import load_dataset
+from briefing.data.sql import load_dataset_sql, save_dataset_sql
+from briefing.data.validate import check_dataset
 
 from .conftest import make_dataset
 

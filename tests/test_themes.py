@@ -18,7 +18,8 @@ import pandas as pd
 import pytest
 
 import briefing
-from briefing import config, sections, themes
+from briefing import config, themes
+from briefing.present import sections
 from briefing.cli import main
 from briefing.errors import BriefingError, ParameterError
 

@@ -10,14 +10,15 @@ import pytest
 import sqlalchemy as sa
 import yaml
 
-from briefing import validate
-from briefing.catalog import load_catalog
+from briefing.data import validate
+from briefing.data.catalog import load_catalog
 from briefing.compute import values_at
 from briefing.errors import DataError, Finding, ValidationError
-from briefing.excel import check_workbook, read_workbook
-from briefing.load import load_dataset, load_regions
-from briefing.sql import load_dataset_sql, save_dataset_sql
-from briefing.validate import check_dataset, raise_on_errors
+from briefing.data.excel import check_workbook, read_workbook
+from briefing.data import load_dataset
+from briefing.data.folder import load_regions
+from briefing.data.sql import load_dataset_sql, save_dataset_sql
+from briefing.data.validate import check_dataset, raise_on_errors
 
 from .conftest import make_dataset
 from .fixtures.workbooks import build_workbook

@@ -19,8 +19,8 @@ from docx.oxml.ns import qn
 from docx.shared import Mm
 
 from briefing.errors import RenderError
-from briefing.render import export_html
-from briefing.word import html_to_docx
+from briefing.export.html import export_html
+from briefing.export.word import html_to_docx
 
 SPACE = re.compile(r"\s+")
 
@@ -309,7 +309,7 @@ def test_bare_fragment_without_pack_template():
 @pytest.fixture(scope="module")
 def real_pack(tmp_path_factory):
     from briefing.params import make_params
-    from briefing.render import render_pack
+    from briefing.export.render import render_pack
 
     out = tmp_path_factory.mktemp("pack")
     params = make_params({"region": "城关区", "year": 2025, "meeting": "示例市总工会十五届五次全委（扩大）会议",

@@ -15,24 +15,20 @@ import hashlib
 import json
 import multiprocessing
 import os
-import re
-import sys
 import threading
 import time
-from html import escape
 from pathlib import Path
-from urllib.parse import quote
 
-import pandas as pd
 
-from . import __version__, config
+from . import config
 from .compute import compute_metrics
-from .formatting import format_percent
+from .data import check_dataset, load_dataset, raise_on_errors
 from .errors import BriefingError
-from .load import load_dataset
 from .params import FORMATS, Meeting, load_meeting
-from .render import PackResult, describe_failure, describe_os_error, render_pack, safe_name, scrub_text, write_atomic
-from .validate import check_dataset, raise_on_errors
+from .export.failures import describe_failure, describe_os_error
+from .export.files import safe_name, write_atomic
+from .export.meeting import write_index, write_manifest
+from .export.render import PackResult, render_pack
 
 FINGERPRINT_FILE = ".inputs.sha256"
 
@@ -55,7 +51,7 @@ def _inputs_fingerprint(meeting: Meeting, region: str, data_fingerprint: str) ->
     h.update(json.dumps(list(meeting.formats)).encode())
     h.update(data_fingerprint.encode())
     h.update(config.resolve(meeting.notebook).read_bytes())
-    h.update(__version__.encode())
+    h.update(config.VERSION.encode())
     for path in sorted(config.PACKAGE_DIR.rglob("*")):
         if path.is_file() and path.suffix in (".py", ".j2", ".css", ".json"):
             h.update(path.read_bytes())
@@ -75,7 +71,7 @@ def _render_one(notebook: str, params, folder: str, formats, fingerprint: str, t
     """Worker entry point (local process or Dask worker): never raises; a failure becomes a failed PackResult."""
     if root and not os.environ.get("BRIEFING_ROOT"):
         os.environ["BRIEFING_ROOT"] = root
-    from . import kernel as kernels
+    from .export import kernel as kernels
     out = Path(folder)
     try:
         (out / FINGERPRINT_FILE).unlink(missing_ok=True)  # not up to date again until the new pack is complete
@@ -113,7 +109,7 @@ def _worker_init(driver: int | None = None) -> None:
     import atexit
     import logging
     import warnings
-    from . import kernel as kernels
+    from .export import kernel as kernels
     warnings.filterwarnings("ignore")
     logging.getLogger("papermill").setLevel(logging.ERROR)
     logging.getLogger("traitlets").setLevel(logging.ERROR)
@@ -297,15 +293,6 @@ def _output_errors():
         raise BriefingError(describe_os_error(exc) + " 已完成的各地区简报保留。") from None
 
 
-def _href(folder: str) -> str:
-    """A folder name as a relative link: characters that change a URL's meaning (% # ? spaces) are encoded.
-
-    >>> _href("临江市%2e%2e#1")
-    '临江市%252e%252e%231'
-    """
-    return re.sub(r"[%#?\s]", lambda m: quote(m.group()), folder)
-
-
 def _earlier_packs(out_dir: Path, rendered: set[str], ds) -> list[PackResult]:
     """Packs of this meeting from earlier runs (e.g. before ``--regions``), so the index lists the whole meeting."""
     path = out_dir / "manifest.json"
@@ -357,94 +344,3 @@ def _run_jobs(jobs: list, workers: int, scheduler: str | None, echo, t0: float) 
             echo(f"[{done}/{len(jobs)}] {res.region} {mark} — 完成 {done - failed}，失败 {failed}，"
                  f"剩余 {len(jobs) - done}，预计还需 {eta:.0f} 秒")
     return results
-
-
-def _hash_file(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()[:16] if path.is_file() else ""
-
-
-def _versions() -> dict:
-    from importlib.metadata import PackageNotFoundError, version
-    out = {"briefing": __version__, "python": sys.version.split()[0]}
-    for pkg in ("pandas", "altair", "vl-convert-python", "papermill", "nbconvert", "weasyprint"):
-        try:
-            out[pkg] = version(pkg)
-        except PackageNotFoundError:
-            out[pkg] = ""
-    return out
-
-
-def write_manifest(batch: BatchResult, ds, warnings) -> Path:
-    m = batch.meeting
-    packs = []
-    for r in batch.packs:
-        entry = dataclasses.asdict(r)
-        entry["hashes"] = {k: _hash_file(config.resolve(v)) for k, v in r.files.items()}
-        entry["parameters"] = m.params_for(r.region).to_papermill()
-        packs.append(entry)
-    manifest = {
-        "meeting": m.name, "meeting_file": m.source, "notebook": m.notebook, "year": m.year,
-        "meeting_date": m.meeting_date, "as_of": m.as_of, "data_dir": m.data_dir, "formats": list(m.formats),
-        "data_fingerprint": ds.fingerprint, "sample_data": ds.is_sample, "versions": _versions(),
-        "rendered_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "seconds": round(batch.seconds, 2),
-        "warnings": [w.text() for w in warnings], "packs": packs,
-    }
-    path = batch.out_dir / "manifest.json"
-    write_atomic(path, scrub_text(json.dumps(manifest, ensure_ascii=False, indent=2)))  # no machine paths
-    return path
-
-
-HEAT_MAX_REGIONS = 60  # beyond this a heat-table is unreadable; the table below still lists every region
-
-
-def _heat_svg(batch: BatchResult, ds, metrics: pd.DataFrame) -> str:
-    """The completion heat-table (regions × indicators) as inline SVG, for meetings small enough to read it."""
-    names = [r.region for r in batch.packs]
-    if not names or len(names) > HEAT_MAX_REGIONS:
-        return ""
-    import vl_convert as vlc
-    from .charts import chart_heat
-    codes = [ds.region_code(n) for n in names]
-    note = f"数据来源：{'示例数据（虚构）' if ds.is_sample else ds.meta.get('source') or ds.location}"
-    chart = chart_heat(metrics[metrics["region"].isin(codes)], ds.regions.loc[codes], note=note)
-    return f'<figure class="chart heat">{vlc.vegalite_to_svg(chart.to_dict())}</figure>'
-
-
-def write_index(batch: BatchResult, ds, metrics: pd.DataFrame) -> Path:
-    """The meeting's index page: every region, its headline completion, links, and failures."""
-    from .render import pack_css
-    rows = []
-    for r in batch.packs:
-        code = ds.region_code(r.region)
-        m = metrics[(metrics["region"] == code) & metrics["target"].notna() & metrics["value"].notna()]
-        met = int(m["met"].fillna(False).astype(bool).sum())
-        completion = f"{met}/{len(m)} 项达到目标" if len(m) else "—"
-        avg = m["completion"].dropna()
-        lag = int((m["pace"] == "滞后").sum())
-        extra = f"，{lag} 项进度滞后" if lag else ""
-        folder = batch.out_dir / safe_name(r.region)
-        if r.status == "failed":
-            links = f'<span class="bad">生成失败：{escape(r.error)}</span>'
-        else:
-            links = " ".join(f'<a href="{escape(_href(safe_name(r.region)))}/{name}">{label}</a>'
-                             for key, name, label in (("html", config.PACK_HTML, "网页版"), ("pdf", config.PACK_PDF, "PDF"),
-                                                      ("docx", config.PACK_DOCX, "Word 文字稿"))
-                             if (folder / name).is_file())
-        rows.append(f"<tr><td>{escape(r.region)}</td><td>{escape(ds.regions.at[code, 'level'])}</td>"
-                    f"<td>{escape(completion + extra)}</td>"
-                    f"<td>{escape(format_percent(avg.median(), 1)) if len(avg) else '—'}</td><td>{links}</td></tr>")
-    sample = '<p class="sample-mark">示例数据 · 数字均为虚构</p>' if ds.is_sample else ""
-    heat = _heat_svg(batch, ds, metrics)
-    m = batch.meeting
-    html = f"""<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1.0"><title>{escape(m.name)} · 简报索引</title>
-<style>{pack_css()}</style></head><body><main class="pack">
-<p class="secret-mark">内部资料 注意保存</p><h1>{escape(m.name)}</h1>{sample}
-<p>{m.year}年{'（数据截至' + escape(m.as_of) + '）' if m.as_of else ''}各地区简报材料，共 {len(batch.packs)} 份。</p>
-{heat}
-<table class="data"><thead><tr><th>地区</th><th>类别</th><th>目标完成</th><th>完成率中位数</th><th>简报</th></tr></thead>
-<tbody>{''.join(rows)}</tbody></table>
-<p class="muted">数据指纹 {escape(ds.fingerprint)}；生成记录见 manifest.json。</p></main></body></html>"""
-    path = batch.out_dir / "index.html"
-    write_atomic(path, html)
-    return path

@@ -19,8 +19,7 @@ def _render(args) -> int:
 
 def _validate(args) -> int:
     from .errors import ValidationError
-    from .load import load_dataset
-    from .validate import check_dataset
+    from .data import check_dataset, load_dataset
     try:
         ds = load_dataset(args.data)
     except ValidationError as exc:
@@ -38,9 +37,8 @@ def _validate(args) -> int:
 
 
 def _import(args) -> int:
-    from .excel import import_workbook
-    from .load import load_dataset
-    from .validate import check_dataset
+    from .data import check_dataset, load_dataset
+    from .data.imports import import_workbook
     result, checks, written = import_workbook(args.workbook, args.out, catalog=args.catalog or None,
                                               regions=args.regions or None, parent=args.parent, year=args.year)
     print(result.summary())

@@ -12,9 +12,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+VERSION = "0.1.0"  # keep in step with pyproject.toml
 _MARKERS = ("notebooks", "params", "data")
 PACKAGE_DIR = Path(__file__).resolve().parent
-TEMPLATES_DIR = PACKAGE_DIR / "templates"
+TEMPLATES_DIR = PACKAGE_DIR / "present" / "templates"
 
 # Names of the files a data folder holds (tidy CSV, the embedded default format).
 DATASET_FILES = {

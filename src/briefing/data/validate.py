@@ -24,8 +24,8 @@ from collections.abc import Callable, Iterable
 import numpy as np
 import pandas as pd
 
-from .errors import Finding, ValidationError
-from .load import Dataset
+from ..errors import Finding, ValidationError
+from .dataset import Dataset
 
 # A parent's own figure may differ from its children's sum by this much before it is flagged.
 PARENT_TOLERANCE = 0.5

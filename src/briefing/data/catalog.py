@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .errors import DataError, Finding, ValidationError
+from ..errors import DataError, Finding, ValidationError
 
 KINDS = {"flow": "年度累计量", "stock": "年末存量", "rate": "比率"}
 DIRECTIONS = {"higher", "lower"}

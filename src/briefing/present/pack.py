@@ -15,12 +15,11 @@ from html import escape
 import pandas as pd
 
 from . import charts, narrate
-from .compute import as_of_date, compute_metrics, compute_series
-from .errors import Finding, ParameterError
-from .formatting import format_amount, format_change, format_percent, format_points, format_value
-from .load import Dataset, load_dataset
-from .params import PackParams, make_params
-from .validate import check_dataset, raise_on_errors
+from ..compute import as_of_date, compute_metrics, compute_series
+from ..errors import Finding, ParameterError
+from ..formatting import format_amount, format_change, format_percent, format_value
+from ..data import Dataset, check_dataset, is_sql_url, load_dataset, raise_on_errors
+from ..params import PackParams, make_params
 
 HISTORY_YEARS = 5
 
@@ -103,8 +102,7 @@ class Pack:
 
 def _mtime_key(data_dir: str) -> tuple:
     """Changes whenever a file of the data folder changes (so a long-lived kernel never shows stale data)."""
-    from . import config
-    from .load import is_sql_url
+    from .. import config
     if is_sql_url(data_dir):
         import time
         return (time.monotonic_ns(),)  # a database can change under us: never reuse a cached load

@@ -24,7 +24,7 @@ from papermill.clientwrap import PapermillNotebookClient
 from papermill.engines import NBClientEngine, papermill_engines
 from papermill.utils import merge_kwargs, remove_args
 
-from . import config
+from .. import config
 
 ENGINE = "briefing"
 # Run silently (no history, no counter) before every pack.

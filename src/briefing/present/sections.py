@@ -12,9 +12,9 @@ from html import escape
 import pandas as pd
 
 from . import narrate
-from .compute import year_elapsed, year_end
-from .errors import BriefingError
-from .formatting import format_amount, format_change, format_percent, format_points, format_value, round_half_up
+from ..compute import year_elapsed, year_end
+from ..errors import BriefingError
+from ..formatting import format_amount, format_change, format_percent, format_points, format_value, round_half_up
 from .pack import Html, Pack
 
 # A lagging indicator needs "X倍" the pace so far; below this the sentence says "保持现有进度".

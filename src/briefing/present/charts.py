@@ -10,8 +10,8 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from .errors import ParameterError
-from .formatting import format_figure, format_percent, round_half_up
+from ..errors import ParameterError
+from ..formatting import format_figure, format_percent, round_half_up
 
 FONT = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, SimHei, sans-serif"
 INK = "#262626"

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .catalog import THEMES
-from .formatting import format_amount, format_percent, format_points, round_half_up
+from ..data.catalog import THEMES
+from ..formatting import format_amount, format_percent, format_points, round_half_up
 
 ORDINALS = "一二三四五六七八九十"
 

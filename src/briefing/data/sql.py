@@ -18,11 +18,13 @@ import hashlib
 import pandas as pd
 import yaml
 
-from . import config
+from .. import config
+from ..errors import DataError
+from .assemble import assemble_dataset
 from .catalog import COLUMNS as CATALOG_COLUMNS
-from .errors import DataError
-from .load import (FIGURE_COLUMNS, FIGURE_OPTIONAL, REGION_COLUMNS, REQUIRED, TARGET_COLUMNS, TARGET_OPTIONAL,
-                   Dataset, Tables, assemble_dataset)
+from .dataset import (FIGURE_COLUMNS, FIGURE_OPTIONAL, REGION_COLUMNS, REQUIRED, TARGET_COLUMNS, TARGET_OPTIONAL,
+                      Dataset, Tables)
+from .folder import load_folder
 
 TABLES = {
     "indicators": CATALOG_COLUMNS,
@@ -246,7 +248,6 @@ def folder_to_sql(folder: str, url: str, *, replace: bool = False) -> Dataset:
 
     >>> folder_to_sql("data/sample", "sqlite:///data/sample.db")   # doctest: +SKIP
     """
-    from .load import load_dataset
-    ds = load_dataset(config.resolve(folder))
+    ds = load_folder(config.resolve(folder))
     save_dataset_sql(ds, url, replace=replace)
     return ds

@@ -1,0 +1,93 @@
+"""The Dataset: the four tidy tables a pack is computed from, their columns, and the tables as read (no I/O here).
+
+Every reader (``folder``, ``excel``, ``sql``) ends in ``assemble.assemble_dataset``, which
+checks the tables as read and builds a ``Dataset``; so a data set checks alike whatever
+shape it arrived in.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from .. import config
+from ..errors import DataError
+
+APPROX_MARKS = ("", "近", "余", "多", "突破", "约")
+TARGET_TYPES = {"absolute": "绝对数", "threshold": "以上（门槛）"}
+REGION_COLUMNS = ["code", "name", "union_name", "level", "group", "parent", "order"]
+FIGURE_COLUMNS = ["region", "year", "as_of", "indicator", "value", "approx", "source", "note"]
+TARGET_COLUMNS = ["region", "year", "indicator", "target", "target_type", "issuer", "note"]
+# Optional columns: ``unit`` (the unit the value is written in, converted on load) and
+# ``origin`` (where an imported figure came from, e.g. the Excel cell; shown in messages).
+FIGURE_OPTIONAL = ["unit", "origin"]
+TARGET_OPTIONAL = ["unit"]
+REQUIRED = {"regions": ["code", "name", "level", "parent"],
+            "figures": ["region", "year", "indicator", "value"],
+            "targets": ["region", "year", "indicator", "target"]}
+# A check that finds more bad cells than this lists these and counts the rest.
+LISTED_PER_CHECK = 1000
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """The tidy frames a pack is computed from, plus where they came from.
+
+    ``regions`` (indexed by code): code, name, union_name, level, group, parent, order, depth.
+    ``catalog`` (indexed by id): see ``catalog.COLUMNS`` plus order, theme_order.
+    ``figures``: region (code), year, as_of (Timestamp), indicator, value (in the catalogue's
+    unit), approx, source, note, file_row, origin.
+    ``targets``: region, year, indicator, target, target_type, issuer, note, file_row.
+    ``files`` names the place each table was read from, as messages show it.
+    ``load_warnings`` are findings of the reader that are not errors (``check_dataset`` includes them).
+    """
+
+    regions: pd.DataFrame
+    catalog: pd.DataFrame
+    figures: pd.DataFrame
+    targets: pd.DataFrame
+    meta: dict = field(default_factory=dict)
+    fingerprint: str = ""
+    location: str = ""
+    files: dict = field(default_factory=dict)
+    load_warnings: tuple = ()  # warnings found while reading (an Excel 合计 row …); check_dataset repeats them
+
+    @property
+    def is_sample(self) -> bool:
+        return bool(self.meta.get("sample"))
+
+    def file(self, key: str) -> str:
+        """How messages name the table ``key`` (indicators, regions, figures, targets)."""
+        return self.files.get(key, config.DATASET_FILES[key])
+
+    def region_code(self, name_or_code: str) -> str:
+        """The region code for a name or code as an analyst writes it."""
+        key = str(name_or_code).strip()
+        if key in self.regions.index:
+            return key
+        hits = self.regions.index[(self.regions["name"] == key) | (self.regions["union_name"] == key)]
+        if len(hits) == 1:
+            return hits[0]
+        if len(hits) > 1:
+            raise DataError(f"地区名称“{key}”对应多个地区（代码 {'、'.join(hits)}）。请改用地区代码。",
+                            file=self.file("regions"))
+        names = "、".join(self.regions.sort_values("order")["name"].head(60))
+        raise DataError(f"找不到地区“{key}”。可用的地区有：{names}。请检查参数 region 的拼写。",
+                        file=self.file("regions"))
+
+
+@dataclass(frozen=True)
+class Tables:
+    """The four tables as read, before any check.
+
+    Text columns hold text (str or categorical); ``year``, ``value`` and ``target`` may hold
+    text or numbers (a database gives numbers). Each frame's index is the row number that
+    messages show (the line in a CSV file, the row id in a database table).
+    """
+
+    indicators: pd.DataFrame
+    regions: pd.DataFrame
+    figures: pd.DataFrame
+    targets: pd.DataFrame
+    files: dict

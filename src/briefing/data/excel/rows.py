@@ -1,0 +1,143 @@
+"""The rows of a one-row-per-region sheet: which are regions, which are 合计/notes/headings, and every value read.
+
+Functions of a ``table.SheetReader`` (the sheet being read): they add figures to its
+context and findings through ``reader.refuse``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+
+from ..catalog import normalise_label, unit_factor
+from .grid import cell_number, compact, shown, to_catalogue_unit
+from .header import ColumnInfo, COLUMN_NUMBER_LABELS, FOOTER_PATTERN, HEADING_PATTERN, REGION_HEADERS_NORMALISED, TOTAL_PATTERN
+from .period import YEAR
+
+
+@dataclass
+class ColumnValues:
+    """What one indicator column yielded: values by row, whether any was approximate, refused cells."""
+
+    by_row: dict = field(default_factory=dict)
+    approx: bool = False
+    refused: list = field(default_factory=list)
+
+
+def read_rows(reader, indicator_cols: list[ColumnInfo]) -> tuple[list[tuple[int, str, str]], list[tuple[int, str]]]:
+    """Region rows (row, code, label) and 合计/小计 rows; every other row skipped with a reason or refused."""
+    sheet, report, label_col = reader.sheet, reader.report, reader.label_col
+    data_rows: list[tuple[int, str, str]] = []
+    totals: list[tuple[int, str]] = []
+    seen: dict[str, int] = {}
+    for r in range(reader.last + 1, sheet.max_row + 1):
+        values = [sheet.value_text(r, c.index) for c in indicator_cols]
+        label = compact(sheet.header_text(r, label_col))  # "合计" is often merged across 序号 and 地区
+        label = re.sub(r"^(\d+[.、]|[(（]\d+[)）])(?=\D)", "", label)  # "1.城关区", "(1)城关区"
+        if not label and not any(values):
+            continue
+        if label.lower() in COLUMN_NUMBER_LABELS or (not label and is_numbering(values)):
+            report.skipped.append(f"第 {r} 行是栏次编号行")
+        elif FOOTER_PATTERN.match(label):
+            if any(values):
+                reader.refuse("表尾说明行中有数字。说明、填表人等写在表格下方时，不要在指标列中填数。",
+                            row=r, col=label_col, value=label)
+            else:
+                report.skipped.append(f"第 {r} 行“{label[:20]}”（表尾说明）")
+        elif not any(values) and HEADING_PATTERN.match(label):
+            report.skipped.append(f"第 {r} 行“{label[:20]}”（分组标题，没有数字）")
+        elif TOTAL_PATTERN.search(label):
+            totals.append((r, label))
+        elif normalise_label(label) in REGION_HEADERS_NORMALISED:
+            reader.refuse("这一行像是又一个表头。一张工作表只放一张表：请把第二张表移到单独的工作表中。",
+                        row=r, col=label_col, value=label)
+        elif not label:
+            reader.refuse("这一行有数字，但地区名称为空。请填写地区名称，或删除这一行。", row=r, col=label_col)
+        elif (code := region_code(label, r, label_col, reader.ctx, reader.refuse)) is None:
+            continue
+        elif code in seen:
+            reader.refuse(f"地区在本表中出现两次（第 {seen[code]} 行和第 {r} 行）。请只保留一行。",
+                        row=r, col=label_col, value=label, region=code)
+        else:
+            seen[code] = r
+            data_rows.append((r, code, label))
+    report.regions = [n for _, _, n in data_rows]
+    if not data_rows:
+        reader.refuse("表头下面没有地区行，这张表没有读入任何数字。请确认地区名称写在表头下方、每行一个地区。",
+                    row=reader.last, col=label_col, level="warning")
+    return data_rows, totals
+
+def check_year_column(reader, data_rows) -> None:
+    """A 年份 column must agree with the sheet's year."""
+    for col in (c for c in reader.report.columns if c.role == "year"):
+        for r, code, _ in data_rows:
+            text = reader.sheet.value_text(r, col.index)
+            if not text or (YEAR.sub("", text).strip("年度 ") == "" and int(YEAR.search(text)[1]) == reader.year):
+                continue
+            reader.refuse(f"这一行的年份与工作表的年份（{reader.year} 年）不符。一张表只放一个年度的数据："
+                        "请把这一行移到对应年份的工作表中，或改正年份。",
+                        row=r, col=col.index, value=text, column=col.header, region=code)
+
+def read_values(reader, data_rows, indicator_cols) -> dict[int, "ColumnValues"]:
+    """Every cell of every region row and indicator column: read, listed as blank, or refused."""
+    sheet, report, cat = reader.sheet, reader.report, reader.catalog
+    note_col = next((c.index for c in report.columns if c.role == "note"), None)
+    source = f"{reader.ctx.file}（{reader.name}）"
+    values = {c.index: ColumnValues() for c in indicator_cols}
+    for r, code, label in data_rows:
+        note = sheet.value_text(r, note_col) if note_col else ""
+        for col in indicator_cols:
+            cat_unit = cat.at[col.indicator, "unit"]
+            parsed, formula, converted = cell_number(sheet, r, col.index)
+            cell = f"{col.letter}{r}"
+            if parsed.blank:
+                report.blank.append(cell)
+                continue
+            value, problem = (None, parsed.problem) if parsed.problem else to_catalogue_unit(parsed, col.unit, cat_unit)
+            if problem:
+                report.refused += 1
+                values[col.index].refused.append(cell)
+                reader.refuse(f"“{label}”的“{cat.at[col.indicator, 'name']}”{problem}", row=r, col=col.index,
+                            value=shown(sheet, r, col.index), column=col.header, region=code,
+                            indicator=col.indicator)
+                continue
+            report.read += 1
+            report.formulas += formula
+            report.converted += converted or unit_factor(col.unit, cat_unit) != 1 or bool(parsed.unit)
+            report.approximate += bool(parsed.approx)
+            values[col.index].by_row[r] = value
+            values[col.index].approx |= bool(parsed.approx)
+            reader.ctx.rows.append({"region": code, "year": reader.year, "as_of": reader.as_of,
+                                  "indicator": col.indicator, "value": value, "approx": parsed.approx,
+                                  "source": source, "note": note, "sheet": reader.name, "cell": cell,
+                                  "file_row": r, "origin": f"{reader.name}!{cell}"})
+    return values
+
+
+def is_numbering(values: list[str]) -> bool:
+    """A row of column numbers (1, 2, 3 …) under a header."""
+    nums = [v for v in values if v]
+    return len(nums) >= 3 and all(v.isdigit() for v in nums) and \
+        [int(v) for v in nums] == list(range(int(nums[0]), int(nums[0]) + len(nums)))
+
+
+def region_code(label: str, r: int, label_col: int, ctx, refuse) -> str | None:
+    key = normalise_label(label)
+    if ctx.regions is None:
+        ctx.new_regions.setdefault(label, (r, label_col))
+        return label
+    hits = ctx.region_keys.get(key, [])
+    if len(hits) == 1:
+        return hits[0]
+    if len(hits) > 1:
+        refuse(f"地区名称对应地区表中的多个地区（代码 {'、'.join(hits)}）。请在表中写全称或地区代码。",
+               row=r, col=label_col, value=label)
+        return None
+    names = list(ctx.regions["name"])
+    close = difflib.get_close_matches(label, names, n=3, cutoff=0.5)
+    near = f"是否为“{'”或“'.join(close)}”？" if close else ""
+    refuse(f"地区不在地区表 regions.csv 中。{near}请把名称改为地区表中的写法，或先在 regions.csv 中增加该地区。",
+           row=r, col=label_col, value=label)
+    return None
+

@@ -1,0 +1,90 @@
+"""Checks across the rows of a sheet: a 合计/小计 row against the sum of its rows, rates typed as fractions.
+
+A 合计 row is never loaded as a region; it is only compared, and a difference names both numbers.
+"""
+
+from __future__ import annotations
+
+from .grid import cell_number, clean, column_index, shown, to_catalogue_unit
+
+
+def check_totals(reader, totals, data_rows, indicator_cols, values) -> None:
+    """A 合计 row must equal the sum of the region rows (a 小计 row: the rows since the last 小计)."""
+    sheet, cat = reader.sheet, reader.catalog
+    start = 0
+    for r, label in totals:
+        sub = label.endswith("小计")
+        rows = [dr for dr, _, _ in data_rows if (start < dr < r if sub else True)]
+        if sub:
+            start = r
+        checked, mismatched, unchecked, unsaved = 0, 0, [], []
+        for col in indicator_cols:
+            col_values = values[col.index]
+            if cat.at[col.indicator, "kind"] == "rate":
+                continue
+            if col_values.refused:
+                unchecked.append(f"{col.letter} 列（{'、'.join(col_values.refused[:3])} 拒收）")
+                continue
+            cat_unit = cat.at[col.indicator, "unit"]
+            parsed, formula, _ = cell_number(sheet, r, col.index)
+            if parsed.blank:
+                continue
+            total, problem = (None, parsed.problem) if parsed.problem else to_catalogue_unit(parsed, col.unit, cat_unit)
+            if problem and formula and total is None and "没有保存计算结果" in problem:
+                unsaved.append(f"{col.letter}{r}")
+                continue
+            if problem:
+                reader.refuse(f"{label}行的“{cat.at[col.indicator, 'name']}”{problem}（合计行不读入，只用于核对。）",
+                            row=r, col=col.index, value=shown(sheet, r, col.index), column=col.header,
+                            level="warning" if formula else "error")
+                continue
+            parts = [col_values.by_row[dr] for dr in rows if dr in col_values.by_row]
+            if not parts:
+                continue
+            checked += 1
+            s = sum(parts)
+            decimals = max(_decimals(v) for v in [*parts, total])
+            tolerance = 0.5 * 10 ** -decimals * max(1, len(parts)) if decimals else 0.5
+            if abs(total - s) <= tolerance:
+                continue
+            mismatched += 1
+            approx = col_values.approx or bool(parsed.approx)
+            reader.refuse(f"{label}为 {total:g}{cat_unit}，但 {len(parts)} 个地区之和为 {_fmt(s)}{cat_unit}，"
+                        f"相差 {_fmt(total - s)}{cat_unit}。"
+                        + ("该列有约数，合计不必严格相等，请核对。" if approx else
+                           "请核对是否有地区漏填、多填或填错，改正后重新导入（合计行不读入，只用于核对）。"),
+                        row=r, col=col.index, value=shown(sheet, r, col.index), column=col.header,
+                        level="warning" if approx else "error", indicator=col.indicator)
+        if unsaved:
+            reader.refuse(f"{label}行的 {'、'.join(unsaved)} 是公式，文件中没有保存计算结果，这些列的合计无法核对"
+                        "（合计行不读入，各地区的数字照常读入）。如需核对，请在 Excel 中打开、保存后重新导入。",
+                        row=r, col=column_index(unsaved[0]), value=sheet.raw(r, column_index(unsaved[0])).value,
+                        level="warning")
+            unchecked.append(f"{'、'.join(unsaved)}（公式无保存结果）")
+        reader.report.totals.append(f"{label}（第 {r} 行）："
+                                  + ("没有可核对的列" if not checked else f"核对 {checked} 列，全部相符"
+                                     if not mismatched else f"核对 {checked} 列，{mismatched} 列与各地区之和不符")
+                                  + (f"；未核对 {'、'.join(unchecked)}" if unchecked else "") + "。")
+
+def check_fractions(reader, indicator_cols, values) -> None:
+    """A rate column whose values are all at most 1 was probably typed as fractions: say so, change nothing."""
+    for col in indicator_cols:
+        vals = list(values[col.index].by_row.values())
+        if reader.catalog.at[col.indicator, "kind"] == "rate" and len(vals) >= 2 and 0 < max(vals) <= 1:
+            reader.refuse(f"“{col.header}”一列的比率都不超过 1（如 {vals[0]:g}），按百分数读作 {vals[0]:g}%。"
+                        "如果填的是小数（0.85 表示 85%），请改为百分数或把单元格设为百分比格式后重新导入。",
+                        row=reader.last, col=col.index, value=col.header, column=col.header, level="warning",
+                        indicator=col.indicator)
+
+
+
+def _decimals(x: float) -> int:
+    for d in range(7):
+        if abs(round(x, d) - x) < 1e-9:
+            return d
+    return 6
+
+
+def _fmt(x: float) -> str:
+    return f"{clean(x):g}"
+
