@@ -364,14 +364,14 @@ def values_for(region: str, indicators: Sequence[str], period: Period,
     given = given or {}
     key = lambda i: (region, i, period.year, period.as_of)  # noqa: E731
     out = {i: given[key(i)] if key(i) in given else fake_value(region, i, period) for i in indicators}
-    for den in {CATALOG[i].denominator for i in indicators if CATALOG[i].denominator in out}:
-        if key(den) in given:
-            continue
-        nums = [out[CATALOG[i].numerator] for i in indicators
-                if CATALOG[i].denominator == den and CATALOG[i].numerator in out]
-        if nums:
-            r = 0.82 + 0.16 * _u(region, den, period.year, period.as_of)
-            out[den] = math.ceil(max(nums) / r)
+    dens = list(dict.fromkeys(CATALOG[i].denominator for i in indicators if CATALOG[i].denominator in out))
+    for _ in dens:   # a denominator can be another rate's numerator (已建会企业): repeat until settled
+        for den in dens:
+            nums = [out[CATALOG[i].numerator] for i in indicators
+                    if CATALOG[i].denominator == den and CATALOG[i].numerator in out]
+            if nums and key(den) not in given:
+                r = 0.82 + 0.16 * _u(region, den, period.year, period.as_of)
+                out[den] = math.ceil(max(nums) / r)
     _rates_from_parts(out, indicators, region, period, given)
     return out
 
@@ -1159,7 +1159,7 @@ def _form_sheet(book: _Book, region: str, cur: Period, indicators: Sequence[str]
             if rl == "change_disagrees":
                 right = chg
                 chg = round(right + 7.3, 2)
-                book.fault(sh, r, c_chg, f"增减(%)填 {chg}，按本期 {vc[i]} 与上年同期 {vp[i]} 计算为 {right}",
+                book.fault(sh, r, c_chg, f"增减(%)填 {chg}，按{cur_label} {vc[i]} 与{prev_label} {vp[i]} 计算为 {right}",
                            "warning", "change_disagrees")
             sh.put(r, c_chg, chg)
     if "unknown_indicator" in faults:
