@@ -173,14 +173,15 @@ class Period:
         return Period.of(self.year - 1, self.month)
 
 
-PERIOD_STYLES = ("截至", "1—6月", "1-6月", "上半年", "年度")
+PERIOD_STYLES = ("截至", "1—6月", "1-6月", "上半年", "月份", "年度")
 
 
 def period_words(p: Period, style: str = "截至") -> tuple[str, str]:
     """How a return writes its period: (the part in the title, the period line under it).
 
     Mid-year (as_of 2025-06-30): "截至" → ("2025年1—6月", "截至2025年6月30日"); "1—6月" → ("2025年1—6月",
-    "2025年1—6月"); "1-6月" → ("2025年1-6月", "2025年1-6月"); "上半年" → ("2025年上半年", "2025年上半年").
+    "2025年1—6月"); "1-6月" → ("2025年1-6月", "2025年1-6月"); "上半年" → ("2025年上半年", "2025年上半年");
+    "月份" → ("2025年1—6月", "统计时段：1—6月"): the line has no year, the title has it.
     Full year: ("2024年度", "2024年度"), or with "截至" the line "截至2024年12月31日". All mean the same period.
     """
     if style not in PERIOD_STYLES:
@@ -195,6 +196,8 @@ def period_words(p: Period, style: str = "截至") -> tuple[str, str]:
         return f"{y}年上半年", f"{y}年上半年"
     if style == "1-6月":
         return f"{y}年1-{m}月", f"{y}年1-{m}月"
+    if style == "月份":
+        return f"{y}年1—{m}月", f"统计时段：1—{m}月"
     span = f"{y}年1—{m}月"
     return span, (f"截至{y}年{m}月{d}日" if style == "截至" else span)
 
@@ -892,7 +895,8 @@ class FormStyle:
 
     title            "2025年1—6月基层工会工作统计表（示例数据）" / "2024年度工会工作主要指标完成情况表（示例数据）"
     unit_line        a line 填报单位：青石县总工会 (False: the region is only in the file name)
-    period_style     how the period is written: 截至 (截至2025年6月30日) | 1—6月 | 1-6月 | 上半年 | 年度
+    period_style     how the period is written: 截至 (截至2025年6月30日) | 1—6月 | 1-6月 | 上半年 | 年度 |
+                     月份 (the line says "统计时段：1—6月", the year is only in the title)
     period_line      the period on its own line under the title (False: only in the title)
     code_column      a 代码 column ("01", "02" … as text)
     two_row_header   序号/指标名称/计量单位 merged over two rows, "完成情况" merged over 本期/上年同期/增减(%)
@@ -1042,6 +1046,8 @@ def _form_sheet(book: _Book, region: str, cur: Period, indicators: Sequence[str]
     cur_label = st.current_label or ("本期" if mid else "本年")
     prev_label = st.previous_label or ("上年同期" if mid else "上年")
     title_period, line_period = period_words(cur, st.period_style)
+    if st.period_style == "月份" and not st.title:
+        raise ValueError("period_style 月份 leaves the year to the title: title=True")
 
     # --- head: title, 填报单位, period line
     if "period_conflict" in faults:
@@ -1810,6 +1816,7 @@ CASES: dict[str, Callable[[Path], Return]] = {
     "form_two_row_header_code_yuan": _case(per_region_form, "北塘区", two_row_header=True, code_column=True,
                                            yuan=True, column_numbers=True, rate_style="number"),
     "form_no_unit_line": _case(per_region_form, "临江市", unit_line=False, period_style="1-6月"),
+    "form_period_line_without_year": _case(per_region_form, "云溪县", period_style="月份"),
     "form_aliases_units_in_names": _case(per_region_form, "新华区", aliases=True, unit_in_name=True,
                                          period_style="上半年", current_label="本期数", previous_label="上年同期数",
                                          thousands=True, rate_style="fraction"),
