@@ -16,7 +16,7 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "briefing"
 LAYERS = [  # (name, module prefixes), lowest first
-    ("ground floor", ["briefing.config", "briefing.errors", "briefing.params", "briefing.formatting"]),
+    ("ground floor", ["briefing.config", "briefing.errors", "briefing.params", "briefing.formatting", "briefing.periods"]),
     ("data", ["briefing.data"]),
     ("compute", ["briefing.compute"]),
     ("present", ["briefing.present"]),

@@ -209,11 +209,11 @@ def test_load_dataset_reads_a_workbook_directly(tmp_path):
 
 
 def test_files_that_are_not_workbooks_are_named(tmp_path):
-    with pytest.raises(DataError, match="旧版 Excel 格式"):
+    with pytest.raises(DataError, match="旧版 Excel 工作簿（.xls），但已损坏"):
         read_workbook(b"\xd0\xcf\x11\xe0", CATALOG, name="r.xls")
-    with pytest.raises(DataError, match="无法作为 Excel 工作簿"):
+    with pytest.raises(DataError, match="文件名是 .xlsx，内容却是CSV 文本，两者不符"):
         read_workbook(b"region,year\n", CATALOG, name="r.xlsx")
-    with pytest.raises(DataError, match="找不到这个 Excel 文件"):
+    with pytest.raises(DataError, match="找不到文件 .*none.xlsx"):
         read_workbook(tmp_path / "none.xlsx", CATALOG)
 
 

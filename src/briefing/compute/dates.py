@@ -9,11 +9,8 @@ import pandas as pd
 
 from ..errors import ParameterError
 from ..formatting import PERCENT_DECIMALS, half_up_scaled
+from ..periods import same_day_last_year, year_end
 from .rules import DEFAULT_RULES, Rules
-
-
-def year_end(year: int) -> pd.Timestamp:
-    return pd.Timestamp(year=year, month=12, day=31)
 
 
 def as_of_date(year: int, as_of: str | dt.date | None) -> pd.Timestamp:
@@ -33,18 +30,6 @@ def as_of_date(year: int, as_of: str | dt.date | None) -> pd.Timestamp:
         raise ParameterError(f"截止日期 {date:%Y-%m-%d} 不在 {year} 年内。请把参数 as_of 改为 {year} 年的日期，"
                              "或把参数 year 改为截止日期所在的年份。")
     return date
-
-
-def same_day_last_year(date: pd.Timestamp) -> pd.Timestamp:
-    """The 同期 date a year earlier (29 February → 28 February).
-
-    >>> same_day_last_year(pd.Timestamp("2024-02-29")).date()
-    datetime.date(2023, 2, 28)
-    """
-    try:
-        return date.replace(year=date.year - 1)
-    except ValueError:
-        return date.replace(year=date.year - 1, day=28)
 
 
 def year_elapsed(date: pd.Timestamp) -> float:

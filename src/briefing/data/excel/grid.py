@@ -10,6 +10,7 @@ import datetime as dt
 import math
 import re
 import unicodedata
+from dataclasses import dataclass
 
 from ..catalog import parse_unit, unit_factor
 from ..cells import ParsedCell, parse_cell
@@ -28,20 +29,47 @@ def compact(value) -> str:
 
 
 
+@dataclass(frozen=True)
+class Cell:
+    """One cell as read from any file type: its value (a formula's saved result), and what the file says about it.
+
+    ``value`` is text, a number, a bool, a date or None. ``formula`` is the formula's text when the cell
+    holds one (its ``value`` is then the result saved with the file, None when none was saved); ``error``
+    marks an Excel error value (#DIV/0!); ``percent`` a number formatted as a percentage (0.8525 → 85.25%).
+    """
+
+    value: object = None
+    formula: str = ""
+    error: bool = False
+    percent: bool = False
+
+
+EMPTY = Cell()
+
+
 class Sheet:
-    """A worksheet as a grid: values (formulas' saved results where asked) and merged-cell filling."""
+    """A worksheet as a grid of ``Cell`` (1-based rows and columns), with merged ranges filled in for headers.
 
-    def __init__(self, ws, ws_values):
-        self.ws, self.ws_values = ws, ws_values
-        self.max_row, self.max_col = ws.max_row or 0, ws.max_column or 0
+    The same for every file type (``files.open_workbook`` builds it from .xlsx, .xls, .ods, CSV or an HTML
+    table), so every reader reads every format by the same rules.
+    """
+
+    def __init__(self, name: str, cells: dict[tuple[int, int], Cell], merged=(), *, hidden: bool = False):
+        self.name, self.cells, self.hidden = name, cells, hidden
+        self.max_row = max((r for r, _ in cells), default=0)
+        self.max_col = max((c for _, c in cells), default=0)
         self.merged_anchor: dict[tuple[int, int], tuple[int, int]] = {}
-        for rng in ws.merged_cells.ranges:
-            for r in range(rng.min_row, rng.max_row + 1):
-                for c in range(rng.min_col, rng.max_col + 1):
-                    self.merged_anchor[(r, c)] = (rng.min_row, rng.min_col)
+        for r1, c1, r2, c2 in merged:
+            for r in range(r1, r2 + 1):
+                for c in range(c1, c2 + 1):
+                    self.merged_anchor[(r, c)] = (r1, c1)
 
-    def raw(self, r: int, c: int):
-        return self.ws.cell(row=r, column=c)
+    @property
+    def has_formulas(self) -> bool:
+        return any(cell.formula for cell in self.cells.values())
+
+    def raw(self, r: int, c: int) -> Cell:
+        return self.cells.get((r, c), EMPTY)
 
     def header_text(self, r: int, c: int) -> str:
         """A header cell's text, taking a merged range's value in every cell it covers."""
@@ -49,42 +77,38 @@ class Sheet:
         return self.value_text(ar, ac)
 
     def value_text(self, r: int, c: int) -> str:
-        cell = self.ws.cell(row=r, column=c)
-        if cell.data_type == "f":
-            saved = self.saved(r, c)
-            return cell_text(saved) if saved is not None else ""
-        return cell_text(cell.value)
-
-    def saved(self, r: int, c: int):
-        return self.ws_values.cell(row=r, column=c).value if self.ws_values is not None else None
+        return cell_text(self.raw(r, c).value)
 
     def row_texts(self, r: int) -> list[str]:
         return [self.header_text(r, c) for c in range(1, self.max_col + 1)]
 
 
 def column_index(cell: str) -> int:
-    from openpyxl.utils import column_index_from_string
-    return column_index_from_string(re.sub(r"\d", "", cell))
+    """The column number of a cell name: "AB12" → 28."""
+    n = 0
+    for ch in re.sub(r"[^A-Za-z]", "", cell).upper():
+        n = n * 26 + ord(ch) - 64
+    return n
 
 
 def letter(c: int) -> str:
-    from openpyxl.utils import get_column_letter
-    return get_column_letter(c)
-
+    """A column's letters: 28 → "AB"."""
+    out = ""
+    while c > 0:
+        c, rem = divmod(c - 1, 26)
+        out = chr(65 + rem) + out
+    return out
 
 
 def cell_number(sheet: Sheet, r: int, c: int) -> tuple[ParsedCell, bool, bool]:
     """A data cell as a parsed value; also whether it was a formula and whether text was converted."""
     cell = sheet.raw(r, c)
-    formula = cell.data_type == "f"
+    formula = bool(cell.formula)
     value = cell.value
-    if formula:
-        value = sheet.saved(r, c)
-        if value is None:
-            shown = cell.value if isinstance(cell.value, str) else "公式"
-            return ParsedCell(problem=f"是公式“{shown}”，文件中没有保存计算结果，本工具不计算公式。请在 Excel 中打开并保存"
-                                      "（或把公式改为数值）后重新导入。"), True, False
-    if cell.data_type == "e" or (isinstance(value, str) and value.startswith("#") and value.endswith(("!", "?", "A"))):
+    if formula and value is None:
+        return ParsedCell(problem=f"是公式“{cell.formula}”，文件中没有保存计算结果，本工具不计算公式。请在 Excel 中打开并保存"
+                                  "（或把公式改为数值）后重新导入。"), True, False
+    if cell.error or (isinstance(value, str) and value.startswith("#") and value.endswith(("!", "?", "A"))):
         return ParsedCell(problem="是 Excel 错误值（如 #DIV/0!、#REF!）。请改正公式或填入数值。"), formula, False
     if isinstance(value, bool):
         return ParsedCell(problem="是“是/否”值，不是数字。请填入数值。"), formula, False
@@ -94,7 +118,7 @@ def cell_number(sheet: Sheet, r: int, c: int) -> tuple[ParsedCell, bool, bool]:
         number = float(value)
         if not math.isfinite(number):
             return ParsedCell(problem="不是有限的数字。请填入数值。"), formula, False
-        if "%" in (cell.number_format or ""):
+        if cell.percent:
             return ParsedCell(value=number * 100, unit="%"), formula, False
         return ParsedCell(value=number), formula, False
     if value is None:
@@ -129,9 +153,10 @@ def clean(x: float) -> float:
 
 
 def shown(sheet: Sheet, r: int, c: int) -> str:
+    """A cell as messages quote it: a formula by its text when no result was saved, a date without its time."""
     cell = sheet.raw(r, c)
     if cell.value is None:
-        return ""
+        return cell.formula
     if isinstance(cell.value, float):
         return f"{cell.value:g}"
     if isinstance(cell.value, dt.datetime) and cell.value.time() == dt.time(0):

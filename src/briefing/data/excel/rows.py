@@ -6,11 +6,11 @@ context and findings through ``reader.refuse``.
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass, field
 
-from ..catalog import normalise_label, unit_factor
+from ..catalog import normalise_label
+from ..cells import parse_cell
 from .grid import cell_number, compact, shown, to_catalogue_unit
 from .header import ColumnInfo, COLUMN_NUMBER_LABELS, FOOTER_PATTERN, HEADING_PATTERN, REGION_HEADERS_NORMALISED, TOTAL_PATTERN
 from .period import YEAR
@@ -39,12 +39,14 @@ def read_rows(reader, indicator_cols: list[ColumnInfo]) -> tuple[list[tuple[int,
             continue
         if label.lower() in COLUMN_NUMBER_LABELS or (not label and is_numbering(values)):
             report.skipped.append(f"第 {r} 行是栏次编号行")
-        elif FOOTER_PATTERN.match(label):
-            if any(values):
+        elif FOOTER_PATTERN.match(label) or (_footer_row(sheet, r) and not any(parse_cell(v).value is not None
+                                                                                 for v in values if v)):
+            if any(parse_cell(v).value is not None for v in values if v):
                 reader.refuse("表尾说明行中有数字。说明、填表人等写在表格下方时，不要在指标列中填数。",
-                            row=r, col=label_col, value=label)
+                              row=r, col=label_col, value=label)
             else:
-                report.skipped.append(f"第 {r} 行“{label[:20]}”（表尾说明）")
+                shown_text = label or next(t for t in sheet.row_texts(r) if t)
+                report.skipped.append(f"第 {r} 行“{compact(shown_text)[:20]}”（表尾说明或签名）")
         elif not any(values) and HEADING_PATTERN.match(label):
             report.skipped.append(f"第 {r} 行“{label[:20]}”（分组标题，没有数字）")
         elif TOTAL_PATTERN.search(label):
@@ -54,7 +56,7 @@ def read_rows(reader, indicator_cols: list[ColumnInfo]) -> tuple[list[tuple[int,
                         row=r, col=label_col, value=label)
         elif not label:
             reader.refuse("这一行有数字，但地区名称为空。请填写地区名称，或删除这一行。", row=r, col=label_col)
-        elif (code := region_code(label, r, label_col, reader.ctx, reader.refuse)) is None:
+        elif (code := reader.region(label, r, label_col)) is None:
             continue
         elif code in seen:
             reader.refuse(f"地区在本表中出现两次（第 {seen[code]} 行和第 {r} 行）。请只保留一行。",
@@ -83,7 +85,6 @@ def read_values(reader, data_rows, indicator_cols) -> dict[int, "ColumnValues"]:
     """Every cell of every region row and indicator column: read, listed as blank, or refused."""
     sheet, report, cat = reader.sheet, reader.report, reader.catalog
     note_col = next((c.index for c in report.columns if c.role == "note"), None)
-    source = f"{reader.ctx.file}（{reader.name}）"
     values = {c.index: ColumnValues() for c in indicator_cols}
     for r, code, label in data_rows:
         note = sheet.value_text(r, note_col) if note_col else ""
@@ -102,17 +103,17 @@ def read_values(reader, data_rows, indicator_cols) -> dict[int, "ColumnValues"]:
                             value=shown(sheet, r, col.index), column=col.header, region=code,
                             indicator=col.indicator)
                 continue
-            report.read += 1
-            report.formulas += formula
-            report.converted += converted or unit_factor(col.unit, cat_unit) != 1 or bool(parsed.unit)
-            report.approximate += bool(parsed.approx)
             values[col.index].by_row[r] = value
             values[col.index].approx |= bool(parsed.approx)
-            reader.ctx.rows.append({"region": code, "year": reader.year, "as_of": reader.as_of,
-                                  "indicator": col.indicator, "value": value, "approx": parsed.approx,
-                                  "source": source, "note": note, "sheet": reader.name, "cell": cell,
-                                  "file_row": r, "origin": f"{reader.name}!{cell}"})
+            reader.take_value(region=code, indicator=col.indicator, year=reader.year, as_of=reader.as_of, row=r,
+                              col=col.index, parsed=parsed, value=value, formula=formula, text=converted,
+                              column_unit=col.unit, note=note)
     return values
+
+
+def _footer_row(sheet, r: int) -> bool:
+    """A line under a table whose cells say 填表人：…, 联系电话：…, 填报说明：… (in whichever column)."""
+    return any(FOOTER_PATTERN.match(compact(t)) for t in sheet.row_texts(r) if t)
 
 
 def is_numbering(values: list[str]) -> bool:
@@ -120,24 +121,3 @@ def is_numbering(values: list[str]) -> bool:
     nums = [v for v in values if v]
     return len(nums) >= 3 and all(v.isdigit() for v in nums) and \
         [int(v) for v in nums] == list(range(int(nums[0]), int(nums[0]) + len(nums)))
-
-
-def region_code(label: str, r: int, label_col: int, ctx, refuse) -> str | None:
-    key = normalise_label(label)
-    if ctx.regions is None:
-        ctx.new_regions.setdefault(label, (r, label_col))
-        return label
-    hits = ctx.region_keys.get(key, [])
-    if len(hits) == 1:
-        return hits[0]
-    if len(hits) > 1:
-        refuse(f"地区名称对应地区表中的多个地区（代码 {'、'.join(hits)}）。请在表中写全称或地区代码。",
-               row=r, col=label_col, value=label)
-        return None
-    names = list(ctx.regions["name"])
-    close = difflib.get_close_matches(label, names, n=3, cutoff=0.5)
-    near = f"是否为“{'”或“'.join(close)}”？" if close else ""
-    refuse(f"地区不在地区表 regions.csv 中。{near}请把名称改为地区表中的写法，或先在 regions.csv 中增加该地区。",
-           row=r, col=label_col, value=label)
-    return None
-

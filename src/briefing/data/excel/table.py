@@ -7,127 +7,77 @@ rows and values (``rows``) and the checks across rows (``totals``).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
-import pandas as pd
-
-from ...errors import Finding
 from ..catalog import normalise_label, parse_unit, suggest_indicators, unit_factor
 from ..cells import parse_cell
 from .grid import Sheet, column_index, compact, letter
 from .header import (NOTE_HEADERS_NORMALISED, SERIAL_HEADERS_NORMALISED, UNIT_LINE, ColumnInfo, find_header,
-                     is_region_header, match_header, transposed)
-from .period import read_period
+                     is_region_header, match_header)
+from .reading import NOT_A_PERIOD, Context, Reader, SheetReport
 from .rows import check_year_column, read_rows, read_values
 from .totals import check_fractions, check_totals
 
 
-@dataclass
-class SheetReport:
-    """What was read from one sheet: for the import summary."""
-
-    name: str
-    year: int | None = None
-    as_of: pd.Timestamp | None = None
-    header_rows: tuple[int, int] | None = None
-    regions: list[str] = field(default_factory=list)
-    columns: list[ColumnInfo] = field(default_factory=list)
-    read: int = 0
-    converted: int = 0          # text turned into numbers, or units converted
-    approximate: int = 0
-    formulas: int = 0
-    blank: list[str] = field(default_factory=list)
-    refused: int = 0
-    totals: list[str] = field(default_factory=list)
-    skipped: list[str] = field(default_factory=list)
-    note: str = ""
+def read_sheet(sheet: Sheet, ctx: Context) -> SheetReport:
+    """Read one sheet of the one-row-per-region shape into ``ctx.rows`` and ``ctx.findings``; report what was read."""
+    return SheetReader(sheet, ctx).read()
 
 
-
-@dataclass
-class Context:
-    file: str
-    catalog: pd.DataFrame
-    labels: dict
-    regions: pd.DataFrame | None
-    region_keys: dict
-    findings: list
-    rows: list                   # tidy figure rows (dicts)
-    new_regions: dict            # name → first seen (sheet, cell) when building regions
-    default_year: int | None
-
-
-
-def read_sheet(ws, ws_values, ctx: Context) -> SheetReport:
-    """Read one worksheet into ``ctx.rows`` and ``ctx.findings``; report what was read."""
-    return SheetReader(ws, ws_values, ctx).read()
-
-
-class SheetReader:
+class SheetReader(Reader):
     """One worksheet, read in stages: header and period, columns, rows, values, then the 合计 check."""
 
-    def __init__(self, ws, ws_values, ctx: Context):
-        self.ws, self.ctx, self.name = ws, ctx, ws.title
-        self.sheet = Sheet(ws, ws_values)
-        self.report = SheetReport(name=ws.title)
-        self.catalog = ctx.catalog
-
-    def refuse(self, message, *, row=None, col=None, value="", level="error", column="", region="", indicator=""):
-        cell = f"{letter(col)}{row}" if row and col else ""
-        self.ctx.findings.append(Finding(level, message, file=self.ctx.file, sheet=self.name, cell=cell, row=row,
-                                         column=column, value=str(value), region=region, indicator=indicator))
+    shape = "横表"
 
     def read(self) -> SheetReport:
+        if self.prepare():
+            self.read_figures()
+        return self.report
+
+    def prepare(self) -> bool:
+        """Header, period, columns and the region column; False (with the reason reported) when there is no table."""
         sheet, report = self.sheet, self.report
-        if sheet.max_row == 0 or sheet.max_col == 0 or (sheet.max_row == sheet.max_col == 1
-                                                         and self.ws.cell(1, 1).value is None):
+        if not sheet.cells:
             report.note = "空表，未读入。"
-            return report
+            return False
         self.first, self.last, found = find_header(sheet, self.ctx.labels)
         if not self._period(found):
-            return report
-        indicator_cols = self._columns()
-        if not indicator_cols:
+            return False
+        self.indicator_cols = self._columns()
+        if not self.indicator_cols:
             report.note = "指标列都未能读入（见上面的错误）。"
-            return report
-        self.label_col = self._label_column(indicator_cols)
+            return False
+        self.label_col = self._label_column(self.indicator_cols)
         if self.label_col is None:
             self.refuse("找不到地区列：表头中没有“地区”“单位”“县(市)区”这样的列名，指标列左边也没有写地区名称的列。"
                         "请把地区名称放在第一列，并把该列表头写为“地区”。", row=self.last, col=1)
-            return report
+            return False
         self._unknown_columns()
-        data_rows, totals = read_rows(self, indicator_cols)
+        return True
+
+    def read_figures(self) -> SheetReport:
+        """The region rows' figures, the 合计/小计 checks and the fraction check (after ``prepare``)."""
+        data_rows, totals = read_rows(self, self.indicator_cols)
         check_year_column(self, data_rows)
-        values = read_values(self, data_rows, indicator_cols)
-        check_totals(self, totals, data_rows, indicator_cols, values)
-        check_fractions(self, indicator_cols, values)
-        return report
+        values = read_values(self, data_rows, self.indicator_cols)
+        check_totals(self, totals, data_rows, self.indicator_cols, values)
+        check_fractions(self, self.indicator_cols, values)
+        return self.report
 
     # -- header, period, columns
 
     def _period(self, found: int) -> bool:
-        """Year and as-of date from the sheet name, else the title lines; False when the sheet is not read."""
+        """Year and as-of date from everything the sheet says; False when the sheet is not read."""
         sheet, report = self.sheet, self.report
         top = self.first or min(sheet.max_row, 6) + 1
         self.title_texts = [t for r in range(1, top) for t in dict.fromkeys(sheet.row_texts(r))
-                            if t and not re.search(r"日期|^(填报|制表|报送|打印)", t)]
-        year, as_of, problem = read_period(self.name)
-        if year is None:
-            for t in self.title_texts:
-                year, as_of, problem = read_period(t)
-                if year is not None:
-                    break
-        if not found or (found == 1 and transposed(sheet, self.ctx.labels)):
-            if transposed(sheet, self.ctx.labels):
-                self.refuse("这张表是“一行一个指标、一列一个地区”的排法，本工具读“一行一个地区、一列一个指标”的表。"
-                            "请在 Excel 中复制整张表，用“选择性粘贴→转置”粘到新工作表后再导入。")
-                report.note = "指标在行上（需要转置），未读入。"
-            elif year is not None:
-                self.refuse("找不到指标表头：没有一列的表头能与指标目录的中文名或别名对上。请把表头改为目录中的名称"
-                            "（见 indicators.csv 的 name 和 aliases 列），或在目录的 aliases 列中加上这种写法。")
-                report.note = "找不到指标表头，未读入。"
-            else:
-                report.note = "没有可识别的指标列（不是数据表），未读入。"
+                            if t and not NOT_A_PERIOD.search(t)]
+        if not found and not any(st.year for st in self.period_statements(top)):
+            report.note = "没有可识别的指标列（不是数据表），未读入。"
+            return False
+        if not found:
+            self.refuse("找不到指标表头：没有一列的表头能与指标目录的中文名或别名对上。请把表头改为目录中的名称"
+                        "（见 indicators.csv 的 name 和 aliases 列），或在目录的 aliases 列中加上这种写法。")
+            report.note = "找不到指标表头，未读入。"
             return False
         report.header_rows = (self.first, self.last)
         above = [f"{letter(c)}{r}" for r in range(1, self.first) for c in range(1, sheet.max_col + 1)
@@ -138,18 +88,7 @@ class SheetReader:
                         "表头上方只放标题和说明；如果这是另一张表，请移到单独的工作表中。",
                         row=int(re.sub(r"\D", "", above[0])), col=column_index(above[0]), value=sheet.value_text(
                             int(re.sub(r"\D", "", above[0])), column_index(above[0])))
-        if problem:
-            self.refuse(problem, value=self.name)
-            return False
-        if year is None:
-            if self.ctx.default_year is None:
-                self.refuse("看不出这张表是哪一年的数据：工作表名称和表头上方的标题中都没有年份。"
-                            "请把工作表改名为年份（如“2024”或“2025年1-6月”），或导入时用 --year 指明。", value=self.name)
-                return False
-            year, as_of = self.ctx.default_year, pd.Timestamp(year=self.ctx.default_year, month=12, day=31)
-        self.year, self.as_of = year, as_of
-        report.year, report.as_of = year, as_of
-        return True
+        return self.resolve_period(self.first)
 
     def _columns(self) -> list[ColumnInfo]:
         """Every column's role from its header; the indicator columns, each with the unit it is written in."""

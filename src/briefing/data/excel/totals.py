@@ -58,7 +58,7 @@ def check_totals(reader, totals, data_rows, indicator_cols, values) -> None:
         if unsaved:
             reader.refuse(f"{label}行的 {'、'.join(unsaved)} 是公式，文件中没有保存计算结果，这些列的合计无法核对"
                         "（合计行不读入，各地区的数字照常读入）。如需核对，请在 Excel 中打开、保存后重新导入。",
-                        row=r, col=column_index(unsaved[0]), value=sheet.raw(r, column_index(unsaved[0])).value,
+                        row=r, col=column_index(unsaved[0]), value=shown(sheet, r, column_index(unsaved[0])),
                         level="warning")
             unchecked.append(f"{'、'.join(unsaved)}（公式无保存结果）")
         reader.report.totals.append(f"{label}（第 {r} 行）："

@@ -1,35 +1,49 @@
-"""An Excel workbook read sheet by sheet into tidy figures; the Dataset of a workbook; importing into a data folder."""
+"""Returns read file by file, sheet by sheet, into tidy figures and targets; the Dataset of a return.
+
+Every sheet goes to the reader its shape calls for (``kind``); one import can take many files
+(a folder of per-county forms) and checks them together: regions across files, a period read
+twice, 上年 columns against this year's figures of the same import.
+"""
 
 from __future__ import annotations
 
 import hashlib
-import io
-import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
 
 import pandas as pd
 
 from ... import config
 from ...errors import DataError, Finding, ValidationError
-from ..catalog import catalog_labels, load_catalog, normalise_label
+from ..assemble import check_regions
+from ..catalog import catalog_labels, load_catalog
 from ..dataset import Dataset
 from ..folder import load_regions, read_meta
-from ..assemble import check_regions
 from ..validate import check_dataset
-from .table import Context, SheetReport, read_sheet
+from .files import open_workbook
+from .kind import read_any_sheet
+from .reading import Context, SheetReport
+from .regions import RegionNames
+from .summary import import_summary
+
+FIGURE_FIELDS = ["region", "year", "as_of", "indicator", "value", "approx", "source", "note", "sheet", "cell",
+                 "file_row", "origin", "file"]
+TARGET_FIELDS = ["region", "year", "indicator", "target", "target_type", "issuer", "note", "sheet", "cell", "origin",
+                 "file"]
 
 
 @dataclass(frozen=True)
 class WorkbookImport:
-    """An Excel return read into tidy frames, with every finding and a per-sheet report."""
+    """Returns read into tidy frames (figures, targets), with every finding and a report per sheet."""
 
-    file: str
+    file: str                     # the file, or "N 个文件"
     figures: pd.DataFrame
     regions: pd.DataFrame
     findings: list
     sheets: list
+    targets: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=TARGET_FIELDS))
+    files: list = field(default_factory=list)        # (file name, how it was read)
+    new_regions: dict = field(default_factory=dict)  # name → (file, place) where first seen, without a regions table
 
     @property
     def errors(self) -> list[Finding]:
@@ -40,123 +54,122 @@ class WorkbookImport:
         return [f for f in self.findings if f.level != "error"]
 
     def summary(self) -> str:
-        """What was read, sheet by sheet, in Chinese (the import command prints it)."""
-        lines = [f"读取 {self.file}："]
-        for s in self.sheets:
-            if s.note:
-                lines.append(f"  工作表“{s.name}”：{s.note}")
-                continue
-            full = s.as_of is not None and s.as_of.strftime("%m-%d") == "12-31"
-            when = f"{s.year} 年全年" if full else f"{s.year} 年（截至 {s.as_of:%Y-%m-%d}）" if s.as_of is not None else "年份未知"
-            head = f"第 {s.header_rows[0]}–{s.header_rows[1]} 行" if s.header_rows else "未找到"
-            ind = [c for c in s.columns if c.role == "indicator"]
-            lines.append(f"  工作表“{s.name}”：{when}；表头{head}；地区 {len(s.regions)} 个；指标 {len(ind)} 个；"
-                         f"读入数字 {s.read} 个（文字或单位转换 {s.converted} 个，约数 {s.approximate} 个，"
-                         f"公式结果 {s.formulas} 个）；空白或占位 {len(s.blank)} 个；拒收 {s.refused} 个。")
-            by_catalog = [c.header for c in ind if c.unit_from == "指标目录"]
-            converted = [f"{c.header}（{c.unit}→{c.indicator_unit}）" for c in ind if c.indicator_unit != c.unit]
-            if converted:
-                lines.append(f"    单位换算：{'；'.join(converted)}")
-            if by_catalog:
-                lines.append(f"    表头未注明单位、按指标目录的单位读取：{'、'.join(by_catalog)}")
-            if s.blank:
-                shown = "、".join(s.blank[:30]) + (f" 等 {len(s.blank)} 格" if len(s.blank) > 30 else "")
-                lines.append(f"    空白或占位（未作为数字读入）：{shown}")
-            for t in s.totals:
-                lines.append(f"    {t}")
-            for k in s.skipped:
-                lines.append(f"    未读入：{k}")
-        n = len(self.figures)
-        lines.append(f"共读入 {n} 个数字，{len(set(self.figures['region'])) if n else 0} 个地区，"
-                     f"{len(set(self.figures['indicator'])) if n else 0} 个指标；拒收 {sum(s.refused for s in self.sheets)} 个；"
-                     f"错误 {len(self.errors)} 个，提示 {len(self.warnings)} 个。")
-        return "\n".join(lines)
+        """What was read, file by file and sheet by sheet, in Chinese (the import command prints it)."""
+        return import_summary(self)
 
 
+def read_workbook(source, catalog: pd.DataFrame, regions: pd.DataFrame | None = None, *, name: str | None = None,
+                  parent: str = "全市", year: int | None = None, kinds: dict | None = None,
+                  include_hidden: bool = False) -> WorkbookImport:
+    """Read one return (a path or bytes) into tidy figures and targets; ``DataError`` only for an unreadable file.
 
-def _region_keys(regions: pd.DataFrame) -> dict[str, list[str]]:
-    keys: dict[str, list[str]] = {}
-    for code, name, union in zip(regions.index, regions["name"], regions["union_name"]):
-        for k in dict.fromkeys(normalise_label(x) for x in (code, name, union) if x):
-            keys.setdefault(k, []).append(code)
-    return keys
-
-
-def read_workbook(source: str | Path | bytes | BinaryIO, catalog: pd.DataFrame, regions: pd.DataFrame | None = None,
-                  *, name: str | None = None, parent: str = "全市", year: int | None = None) -> WorkbookImport:
-    """Read an Excel return into tidy figures; every problem becomes a finding, nothing raises but a bad file.
-
-    ``regions`` (a checked regions table) names the regions the rows may use; without it the
-    rows make a new regions table under one top region named ``parent``. ``year`` is used
-    for a sheet whose name and title state no year.
+    ``regions`` (a checked regions table) names the regions the rows may use; without it the rows make
+    a new regions table under one top region named ``parent``. ``year`` is used for a sheet that states
+    no year. ``kinds`` maps a sheet name to "figures" or "targets" where the sheet's words do not tell.
 
     >>> from briefing.data.catalog import load_catalog
     >>> res = read_workbook("县区年报.xlsx", load_catalog("data/sample/indicators.csv"))  # doctest: +SKIP
     >>> print(res.summary())                                                             # doctest: +SKIP
     """
-    from openpyxl import load_workbook  # only when a workbook is read: importing it costs 0.2 s
-
-
     if isinstance(source, (str, Path)):
-        path = Path(source)
-        name = name or path.name
-        try:
-            data = path.read_bytes()
-        except FileNotFoundError:
-            raise DataError("找不到这个 Excel 文件。请检查文件名和路径。", file=name) from None
-        except IsADirectoryError:
-            raise DataError("这是一个文件夹，不是 Excel 文件。", file=name) from None
-    elif isinstance(source, bytes):
-        data = source
-    else:
-        data = source.read()
-    name = name or "workbook.xlsx"
-    if name.lower().endswith(".xls"):
-        raise DataError("这是旧版 Excel 格式（.xls）。请在 Excel 中“另存为”“Excel 工作簿(*.xlsx)”后重新导入。", file=name)
-    try:
-        wb = load_workbook(io.BytesIO(data), data_only=False)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError, IndexError, AttributeError) as exc:
-        raise DataError(f"无法作为 Excel 工作簿（.xlsx）打开（{type(exc).__name__}）。文件可能已损坏、被加密，"
-                        "或其实是别的格式。请在 Excel 中打开后另存为“Excel 工作簿(*.xlsx)”再导入。", file=name) from None
-    has_formulas = any(cell.data_type == "f" for ws in wb.worksheets for row in ws.iter_rows() for cell in row)
-    wb_values = load_workbook(io.BytesIO(data), data_only=True) if has_formulas else None
+        return read_returns([source], catalog, regions, parent=parent, year=year, kinds=kinds,
+                            include_hidden=include_hidden)
+    return read_returns([(name or "workbook.xlsx", source)], catalog, regions, parent=parent, year=year, kinds=kinds,
+                        include_hidden=include_hidden)
 
-    ctx = Context(file=name, catalog=catalog, labels=catalog_labels(catalog), regions=regions,
-                   region_keys=_region_keys(regions) if regions is not None else {}, findings=[], rows=[],
-                   new_regions={}, default_year=year)
-    sheets = []
-    for ws in wb.worksheets:
-        ws_values = wb_values[ws.title] if wb_values is not None else None
-        report = read_sheet(ws, ws_values, ctx)
-        if ws.sheet_state != "visible" and not report.note:
-            report.skipped.append("（这是一张隐藏的工作表，已照常读入）")
-        sheets.append(report)
-    for chart in getattr(wb, "chartsheets", []):
-        sheets.append(SheetReport(name=chart.title, note="图表页，未读入。"))
 
+def read_returns(sources: list, catalog: pd.DataFrame, regions: pd.DataFrame | None = None, *, parent: str = "全市",
+                 year: int | None = None, kinds: dict | None = None, include_hidden: bool = False) -> WorkbookImport:
+    """Read several returns (paths, or (name, bytes) pairs) together; every problem becomes a finding."""
+    names = RegionNames(regions, parent_name=parent)
+    ctx = Context(file="", catalog=catalog, labels=catalog_labels(catalog), names=names, default_year=year,
+                  kinds=dict(kinds or {}), include_hidden=include_hidden)
+    sheets, files = [], []
+    for source in sources:
+        name, data = _bytes_of(source)
+        workbook = open_workbook(data, name)
+        ctx.file, ctx.file_stem = name, name.rsplit(".", 1)[0]
+        ctx.findings.extend(workbook.findings)
+        files.append((name, workbook.describe()))
+        for sheet in workbook.sheets:
+            sheets.append(read_any_sheet(sheet, ctx))
+        sheets += [SheetReport(name=chart, file=name, note="图表页，未读入。") for chart in workbook.charts]
+    unknown = sorted(set(ctx.kinds) - {s.name for s in sheets})
+    if unknown:
+        ctx.findings.append(Finding("error", f"--figures/--targets 指定的工作表 {'、'.join(unknown)} 不存在。"
+                                             f"现有工作表：{'、'.join(s.name for s in sheets)}。"))
+    rows = _merge_previous(ctx)
     _check_periods(sheets, ctx)
-    figures = pd.DataFrame(ctx.rows, columns=["region", "year", "as_of", "indicator", "value", "approx", "source",
-                                              "note", "sheet", "cell", "file_row", "origin"])
-    if regions is None:
-        regions_out = _build_regions(ctx.new_regions, parent)
-    else:
-        regions_out = regions
-    if not len(figures) and not ctx.findings:
-        ctx.findings.append(Finding("error", "没有读到任何数字：没有一张工作表有可识别的指标表头和地区行。"
-                                             "请确认这是按“一表一年、一行一地区、一列一指标”填写的报表。", file=name))
-    findings = sorted(ctx.findings, key=lambda f: (f.level != "error", _sheet_order(sheets, f.sheet),
+    _check_twice(rows, ctx)
+    figures = pd.DataFrame(rows, columns=FIGURE_FIELDS)
+    targets = pd.DataFrame(ctx.target_rows, columns=TARGET_FIELDS)
+    regions_out = regions if regions is not None else _build_regions(names.new, parent)
+    if not len(figures) and not len(targets) and not ctx.findings:
+        ctx.findings.append(Finding("error", "没有读到任何数字：没有一张工作表有可识别的表头（一行一地区的汇总表、"
+                                             "一行一指标的填报表或目标任务表）。请确认文件是否选对。",
+                                    file=ctx.file if len(sources) == 1 else ""))
+    order = {(s.file, s.name): i for i, s in enumerate(sheets)}
+    findings = sorted(ctx.findings, key=lambda f: (f.level != "error", order.get((f.file, f.sheet), -1),
                                                    f.row or 0, f.cell))
-    return WorkbookImport(file=name, figures=figures, regions=regions_out, findings=findings, sheets=sheets)
+    label = files[0][0] if len(files) == 1 else f"{len(files)} 个文件"
+    return WorkbookImport(file=label, figures=figures, regions=regions_out, findings=findings, sheets=sheets,
+                          targets=targets, files=files, new_regions=dict(names.new))
 
 
-def _sheet_order(sheets, name: str) -> int:
-    return next((i for i, s in enumerate(sheets) if s.name == name), -1)
+def _bytes_of(source) -> tuple[str, bytes]:
+    if isinstance(source, tuple):
+        return source[0], source[1] if isinstance(source[1], bytes) else source[1].read()
+    path = Path(source)
+    try:
+        return path.name, path.read_bytes()
+    except FileNotFoundError:
+        raise DataError(f"找不到文件 {path.resolve()}。请检查文件名和路径（相对路径从当前文件夹算起）。",
+                        file=path.name) from None
+    except IsADirectoryError:
+        raise DataError("这是一个文件夹，不是表格文件。", file=path.name) from None
+
+
+def _merge_previous(ctx: Context) -> list[dict]:
+    """A form's 上年 column next to this import's own figure of that year: the figure stays, a difference is said."""
+    current = {}
+    for row in ctx.rows:
+        if not row.get("previous"):
+            current.setdefault((row["region"], row["year"], row["as_of"], row["indicator"]), row)
+    out = []
+    for row in ctx.rows:
+        if not row.get("previous"):
+            out.append(row)
+            continue
+        key = (row["region"], row["year"], row["as_of"], row["indicator"])
+        other = current.get(key)
+        if other is None:
+            current[key] = row
+            out.append(row)
+        elif abs(other["value"] - row["value"]) > 1e-9:
+            ctx.findings.append(Finding("warning", f"上年同期数为 {row['value']:g}，而 {other['file']} 工作表“{other['sheet']}”"
+                                                   f"{other['cell']} 中该期的数字是 {other['value']:g}。以后者为准；请核对。",
+                                        file=row["file"], sheet=row["sheet"], cell=row["cell"], value=f"{row['value']:g}",
+                                        region=row["region"], indicator=row["indicator"]))
+    return out
+
+
+def _check_twice(rows: list[dict], ctx: Context) -> None:
+    """One region's figure of one period read from two places (a county's form imported twice): both named."""
+    first: dict[tuple, dict] = {}
+    for row in rows:
+        key = (row["region"], row["year"], row["as_of"], row["indicator"])
+        other = first.setdefault(key, row)
+        if other is not row and other["sheet"] != row["sheet"] and not row.get("previous"):
+            ctx.findings.append(Finding("error", f"这个数字在 {other['file']} 工作表“{other['sheet']}”{other['cell']} 已读过一次"
+                                                 f"（{other['value']:g}）。同一地区同一时期只能有一份报表：请删去重复的文件或工作表。",
+                                        file=row["file"], sheet=row["sheet"], cell=row["cell"], value=f"{row['value']:g}",
+                                        region=row["region"], indicator=row["indicator"]))
 
 
 def _check_periods(sheets: list[SheetReport], ctx: Context) -> None:
     seen: dict[pd.Timestamp, str] = {}
     for s in sheets:
-        if s.as_of is None or s.note:
+        if s.as_of is None or s.note or s.shape != "横表":
             continue
         if s.as_of in seen:
             ctx.findings.append(Finding("error", f"与工作表“{seen[s.as_of]}”是同一时期（截至 {s.as_of:%Y-%m-%d}）的数据。"
