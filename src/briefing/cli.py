@@ -37,25 +37,36 @@ def _validate(args) -> int:
 
 
 def _import(args) -> int:
+    from pathlib import Path
+
     from .data import check_dataset, load_dataset
-    from .data.imports import import_workbook
-    result, checks, written = import_workbook(args.workbook, args.out, catalog=args.catalog or None,
-                                              regions=args.regions or None, parent=args.parent, year=args.year)
-    print(result.summary())
-    for f in [*result.findings, *checks]:
+    from .data.imports import import_returns
+    out = Path(args.out).expanduser().resolve()   # a command line's paths are taken from the current folder
+    kinds = {**{name: "targets" for name in args.targets}, **{name: "figures" for name in args.figures}}
+    review = Path(args.review).expanduser().resolve() if args.review else out / "核对清单.xlsx"
+    result = import_returns(args.returns, out, catalog=args.catalog or None, regions=args.regions or None,
+                            parent=args.parent, year=args.year, kinds=kinds, include_hidden=args.include_hidden,
+                            review=review)
+    print(result.read.summary(extra=result.checks))
+    for f in sorted(result.findings, key=lambda f: f.level != "error"):
         print(f"{'错误' if f.level == 'error' else '提示'}：{f.text()}")
-    if written is None:
-        print(f"有 {len(result.errors) + sum(f.level == 'error' for f in checks)} 个错误，未写入任何文件。"
-              "请按上面的说明改正 Excel 后重新导入。")
+    if result.review:
+        print(f"核对清单（每个地区一张表，发回各单位核对）：{result.review}")
+    if result.written is None:
+        print(f"有 {len(result.errors)} 个错误，未写入任何文件。请按上面的说明改正报表后重新导入。")
         return 1
-    replaced = f"（替换了原有同期数字 {written['replaced']} 行）" if written.get("replaced") else ""
-    print(f"已写入 {args.out}：figures.csv 本次 {written['figures']} 行{replaced}"
+    for line in result.changes:
+        print(f"修改：{line}")
+    written = result.written
+    replaced = f"（替换了这些地区原有同期数字 {written['replaced']} 行）" if written.get("replaced") else ""
+    targets = f"，targets.csv 本次 {written['targets']} 行" if written.get("targets") else ""
+    print(f"已写入 {out}：figures.csv 本次 {written['figures']} 行{replaced}{targets}"
           + ("，regions.csv" if "regions" in written else "") + ("，indicators.csv" if "indicators" in written else "")
-          + ("，targets.csv（空，待填）" if "targets" in written else "") + "。")
-    findings = check_dataset(load_dataset(args.out))
+          + "。")
+    findings = check_dataset(load_dataset(out))
     errors = [f for f in findings if f.level == "error"]
     print(f"整个数据目录检查：错误 {len(errors)} 个，提示 {len(findings) - len(errors)} 个"
-          + ("。" if not findings else f"；运行 briefing validate {args.out} 查看。"))
+          + ("。" if not findings else f"；运行 briefing validate {out} 查看。"))
     return 1 if errors else 0
 
 
@@ -106,13 +117,17 @@ def build_parser() -> argparse.ArgumentParser:
     v = sub.add_parser("validate", help="检查数据目录，列出错误和提示")
     v.add_argument("data", nargs="?", default="data/sample", help="数据目录（默认 data/sample）")
     v.set_defaults(func=_validate)
-    im = sub.add_parser("import", help="把 Excel 填报表（一年一表、一行一地区、一列一指标）导入为数据目录")
-    im.add_argument("workbook", help="Excel 文件（.xlsx），如 县区年报2024.xlsx")
+    im = sub.add_parser("import", help="把报表（汇总表、各县区填报表、目标任务表；xlsx/xls/et/ods/csv）导入为数据目录")
+    im.add_argument("returns", nargs="+", help="报表文件或文件夹，可多个，如 returns/*.xlsx 或 returns/")
     im.add_argument("--out", required=True, help="写入的数据目录，如 data/示例市/（已有的 regions.csv、indicators.csv 会用来核对）")
     im.add_argument("--catalog", default="", help="指标目录（默认：数据目录中的 indicators.csv，没有时用示例数据的目录）")
     im.add_argument("--regions", default="", help="地区表 regions.csv（默认：数据目录中的；没有时按表中的行生成）")
     im.add_argument("--parent", default="全市", help="按表中的行生成地区表时，上级地区的名称（默认：全市）")
-    im.add_argument("--year", type=int, default=None, help="工作表名称和标题中都没有年份时使用的年份")
+    im.add_argument("--year", type=int, default=None, help="工作表名称、标题和说明中都没有年份时使用的年份")
+    im.add_argument("--targets", action="append", default=[], metavar="工作表", help="把这张工作表作为目标表读入（可多次）")
+    im.add_argument("--figures", action="append", default=[], metavar="工作表", help="把这张工作表作为完成数读入（可多次）")
+    im.add_argument("--include-hidden", action="store_true", help="也读入隐藏的工作表（默认不读，并在报告中列出）")
+    im.add_argument("--review", default="", help="核对清单的文件名（默认：数据目录中的 核对清单.xlsx）")
     im.set_defaults(func=_import)
     c = sub.add_parser("check", help="检查主题笔记本：参数单元格，并为每个地区试运行一遍")
     c.add_argument("notebook", help="主题笔记本，如 notebooks/annual_plenary.ipynb")

@@ -46,7 +46,8 @@ The rules, stated once (a statistician checks them by hand against the pack):
    year-over-year jump beyond ``Rules`` (a likely typo); an approximate figure.
 """
 
-from .dates import as_of_date, pace_status, same_day_last_year, year_elapsed, year_end
+from ..periods import same_day_last_year, year_end
+from .dates import as_of_date, pace_status, year_elapsed
 from .metrics import compute_metrics
 from .rules import AHEAD_MARGIN_PP, DEFAULT_RULES, FLAGS, PACE_TOLERANCE_PP, ROLLUP_SOURCE, Rules
 from .values import compute_series, values_at

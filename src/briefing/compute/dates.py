@@ -9,7 +9,7 @@ import pandas as pd
 
 from ..errors import ParameterError
 from ..formatting import PERCENT_DECIMALS, half_up_scaled
-from ..periods import same_day_last_year, year_end
+from ..periods import year_end
 from .rules import DEFAULT_RULES, Rules
 
 

@@ -9,7 +9,8 @@ import pandas as pd
 
 from ..data.dataset import Dataset
 from ..formatting import PERCENT_DECIMALS, half_up_scaled
-from .dates import as_of_date, pace_status, same_day_last_year, year_elapsed, year_end
+from ..periods import same_day_last_year, year_end
+from .dates import as_of_date, pace_status, year_elapsed
 from .rules import DEFAULT_RULES, FLAG_BIT, FLAGS, MARK_OF_BITS, Rules
 from .values import CatalogArrays, RegionTree, catalog_arrays, output_order, region_tree, value_arrays
 

@@ -35,8 +35,9 @@ LISTED_PER_CHECK = 1000
 _BLOCK_CELLS = 4_000_000
 
 
-def check_dataset(ds: Dataset) -> list[Finding]:
-    """All findings for a data set, errors first.
+def check_dataset(ds: Dataset, *, targets_need_figures: bool = True) -> list[Finding]:
+    """All findings for a data set, errors first (``targets_need_figures=False``: an import of targets alone
+    does not warn that their figures have not arrived yet).
 
     >>> [f.level for f in check_dataset(load_dataset("data/sample"))]  # doctest: +SKIP
     []
@@ -47,7 +48,7 @@ def check_dataset(ds: Dataset) -> list[Finding]:
     out += _impossible_values(ds, keys)
     out += _consistency(ds, keys)
     out += _missing_years(ds)
-    out += _targets(ds, keys)
+    out += _targets(ds, keys, targets_need_figures)
     return sorted(out, key=lambda f: (f.level != "error", f.file, f.sheet, f.row or 0, f.column, f.cell))
 
 
@@ -86,8 +87,8 @@ def _place(ds: Dataset, i: int, column: str = "value") -> tuple[dict, str]:
     sheet = fig["sheet"].iat[i] if "sheet" in fig.columns else ""
     if sheet:
         name = ds.catalog.at[fig["indicator"].iat[i], "name"]
-        return dict(file=ds.files.get("workbook", ds.file("figures")), sheet=sheet, cell=fig["cell"].iat[i],
-                    row=row, column=name), ""
+        file = fig["file"].iat[i] if "file" in fig.columns and fig["file"].iat[i] else ds.files.get("workbook", ds.file("figures"))
+        return dict(file=file, sheet=sheet, cell=fig["cell"].iat[i], row=row, column=name), ""
     origin = fig["origin"].iat[i] if "origin" in fig.columns else ""
     return dict(file=ds.file("figures"), row=row, column=column), (f"（原表位置：{origin}）" if origin else "")
 
@@ -314,7 +315,7 @@ def _missing_years(ds: Dataset) -> list[Finding]:
                                "“无数据”。如有该年数据，请补入。", file=ds.file("figures"), value=str(y)) for y in gaps]
 
 
-def _targets(ds: Dataset, keys: _Keys) -> list[Finding]:
+def _targets(ds: Dataset, keys: _Keys, need_figures: bool = True) -> list[Finding]:
     t, cat, fig = ds.targets, ds.catalog, ds.figures
     if not len(t):
         return []
@@ -327,6 +328,9 @@ def _targets(ds: Dataset, keys: _Keys) -> list[Finding]:
     target = t["target"].to_numpy(dtype=float)
 
     def at(i, column="target"):
+        if "sheet" in t.columns and t["sheet"].iat[i]:   # a target read from a return: its file, sheet and cell
+            return dict(file=t["file"].iat[i], sheet=t["sheet"].iat[i], cell=t["cell"].iat[i],
+                        row=int(t["file_row"].iat[i]), column=names.iat[i])
         return dict(file=tfile, row=int(t["file_row"].iat[i]), column=column)
 
     out += _capped(np.flatnonzero(target < 0), lambda i: Finding(
@@ -348,7 +352,7 @@ def _targets(ds: Dataset, keys: _Keys) -> list[Finding]:
             "error", "重复的目标", tfile)
 
     # a target with no figure to measure it by (a parent's figures may come from its children)
-    if len(fig):
+    if len(fig) and need_figures:
         years = fig["year"].to_numpy()
         have = (keys.region.astype(np.int64) * 10000 + years) * len(cat) + keys.indicator
         base = (t_region.astype(np.int64) * 10000 + t_year) * len(cat)

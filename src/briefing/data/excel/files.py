@@ -56,7 +56,7 @@ def open_workbook(data: bytes, name: str) -> Workbook:
     if suffix in EXPECTED and kind not in EXPECTED[suffix]:
         fix = ("请把文件改名为 .csv 后重新导入" if kind == "csv" else
                "这常是网上系统导出的“Excel”：请在 Excel 或 WPS 中打开，另存为“Excel 工作簿(*.xlsx)”后重新导入"
-               if kind == "html" else f"请把扩展名改为与内容一致后重新导入，或在 Excel 中打开后另存为 .xlsx")
+               if kind == "html" else "请把扩展名改为与内容一致后重新导入，或在 Excel 中打开后另存为 .xlsx")
         raise DataError(f"文件名是 {suffix}，内容却是{KIND_NAMES[kind]}，两者不符，未读入（不按猜测读取）。{fix}。", file=name)
     reader = {"xlsx": _xlsx, "xls": _xls, "ods": _calamine, "xlsb": _calamine, "csv": _csv, "html": _html}[kind]
     try:

@@ -184,6 +184,7 @@ class FormReader(Reader):
         cell = f"{letter(c)}{r}"
         if parsed.blank:
             self.report.blank.append(cell)
+            self.report.blank_regions.append((cell, self.code, shown(self.sheet, r, c)))
             return None
         value, problem = (None, parsed.problem) if parsed.problem else to_catalogue_unit(parsed, unit, self.catalog.at[ind, "unit"])
         if problem:

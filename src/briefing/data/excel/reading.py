@@ -45,6 +45,7 @@ class SheetReport:
     approximations: list = field(default_factory=list)
     formulas: int = 0
     blank: list[str] = field(default_factory=list)
+    blank_regions: list = field(default_factory=list)  # (cell, region, text as written) for the review sheet
     refused: int = 0
     totals: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)

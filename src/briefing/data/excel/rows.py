@@ -94,6 +94,7 @@ def read_values(reader, data_rows, indicator_cols) -> dict[int, "ColumnValues"]:
             cell = f"{col.letter}{r}"
             if parsed.blank:
                 report.blank.append(cell)
+                report.blank_regions.append((cell, code, shown(sheet, r, col.index)))
                 continue
             value, problem = (None, parsed.problem) if parsed.problem else to_catalogue_unit(parsed, col.unit, cat_unit)
             if problem:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 
 
-def import_summary(result) -> str:
+def import_summary(result, extra: list) -> str:
     """The report of a ``workbook.WorkbookImport`` in Chinese, one block per file and sheet."""
     lines = []
     by_file: dict[str, list] = {}
@@ -23,7 +23,7 @@ def import_summary(result) -> str:
     if result.new_regions:
         names = "、".join(result.new_regions)
         lines.append(f"新地区（没有 regions.csv，按表中写法建立，请逐个核对）：{names}。")
-    lines.append(_totals_line(result))
+    lines.append(_totals_line(result, extra))
     return "\n".join(lines)
 
 
@@ -64,13 +64,14 @@ def _when(s) -> str:
     return f"{s.year} 年全年" if full else f"{s.year} 年（截至 {s.as_of:%Y-%m-%d}）"
 
 
-def _totals_line(result) -> str:
+def _totals_line(result, extra: list) -> str:
     n, t = len(result.figures), len(result.targets)
     regions = set(result.figures["region"]) | set(result.targets["region"]) if n or t else set()
     indicators = set(result.figures["indicator"]) | set(result.targets["indicator"]) if n or t else set()
-    errors = sum(f.level == "error" for f in result.findings)
+    findings = [*result.findings, *extra]
+    errors = sum(f.level == "error" for f in findings)
     return (f"共读入 {n} 个数字" + (f"、{t} 个目标" if t else "") + f"，{len(regions)} 个地区，{len(indicators)} 个指标；"
-            f"拒收 {sum(s.refused for s in result.sheets)} 个；错误 {errors} 个，提示 {len(result.findings) - errors} 个。")
+            f"拒收 {sum(s.refused for s in result.sheets)} 个；错误 {errors} 个，提示 {len(findings) - errors} 个。")
 
 
 

@@ -73,7 +73,7 @@ def take_target(reader: Reader, region: str, ind: str, year: int, target: tuple[
     reader.ctx.target_rows.append({"file": reader.ctx.file, "region": region, "year": year, "indicator": ind,
                                    "target": value, "target_type": ttype, "issuer": issuer,
                                    "note": f"{reader.ctx.file}（{reader.name}）{cell}", "sheet": reader.name,
-                                   "cell": cell, "origin": f"{reader.name}!{cell}"})
+                                   "cell": cell, "origin": f"{reader.name}!{cell}", "file_row": row})
 
 
 class TargetTableReader(Reader):

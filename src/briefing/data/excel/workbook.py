@@ -27,9 +27,9 @@ from .regions import RegionNames
 from .summary import import_summary
 
 FIGURE_FIELDS = ["region", "year", "as_of", "indicator", "value", "approx", "source", "note", "sheet", "cell",
-                 "file_row", "origin", "file"]
+                 "file_row", "origin", "file", "previous"]
 TARGET_FIELDS = ["region", "year", "indicator", "target", "target_type", "issuer", "note", "sheet", "cell", "origin",
-                 "file"]
+                 "file", "file_row"]
 
 
 @dataclass(frozen=True)
@@ -53,9 +53,10 @@ class WorkbookImport:
     def warnings(self) -> list[Finding]:
         return [f for f in self.findings if f.level != "error"]
 
-    def summary(self) -> str:
-        """What was read, file by file and sheet by sheet, in Chinese (the import command prints it)."""
-        return import_summary(self)
+    def summary(self, extra: list | None = None) -> str:
+        """What was read, file by file and sheet by sheet, in Chinese (the import command prints it); the last
+        line counts these findings and ``extra`` ones (the data checks), as printed below it."""
+        return import_summary(self, extra or [])
 
 
 def read_workbook(source, catalog: pd.DataFrame, regions: pd.DataFrame | None = None, *, name: str | None = None,
@@ -98,9 +99,8 @@ def read_returns(sources: list, catalog: pd.DataFrame, regions: pd.DataFrame | N
     if unknown:
         ctx.findings.append(Finding("error", f"--figures/--targets 指定的工作表 {'、'.join(unknown)} 不存在。"
                                              f"现有工作表：{'、'.join(s.name for s in sheets)}。"))
-    rows = _merge_previous(ctx)
+    rows = _check_twice(_merge_previous(ctx), ctx)
     _check_periods(sheets, ctx)
-    _check_twice(rows, ctx)
     figures = pd.DataFrame(rows, columns=FIGURE_FIELDS)
     targets = pd.DataFrame(ctx.target_rows, columns=TARGET_FIELDS)
     regions_out = regions if regions is not None else _build_regions(names.new, parent)
@@ -153,17 +153,25 @@ def _merge_previous(ctx: Context) -> list[dict]:
     return out
 
 
-def _check_twice(rows: list[dict], ctx: Context) -> None:
-    """One region's figure of one period read from two places (a county's form imported twice): both named."""
+def _check_twice(rows: list[dict], ctx: Context) -> list[dict]:
+    """One region's figures of one period read from two places (a county's form imported twice): one error per
+    pair of sheets naming both; the second copy is left out (so no later check reports it again)."""
     first: dict[tuple, dict] = {}
+    out, twice = [], {}
     for row in rows:
         key = (row["region"], row["year"], row["as_of"], row["indicator"])
         other = first.setdefault(key, row)
-        if other is not row and other["sheet"] != row["sheet"] and not row.get("previous"):
-            ctx.findings.append(Finding("error", f"这个数字在 {other['file']} 工作表“{other['sheet']}”{other['cell']} 已读过一次"
-                                                 f"（{other['value']:g}）。同一地区同一时期只能有一份报表：请删去重复的文件或工作表。",
-                                        file=row["file"], sheet=row["sheet"], cell=row["cell"], value=f"{row['value']:g}",
-                                        region=row["region"], indicator=row["indicator"]))
+        if other is not row and (other["file"], other["sheet"]) != (row["file"], row["sheet"]):
+            if not row.get("previous"):
+                twice.setdefault((row["file"], row["sheet"], other["file"], other["sheet"]), []).append(row)
+            continue
+        out.append(row)
+    for (file, sheet, other_file, other_sheet), dup in twice.items():
+        cells = "、".join(r["cell"] for r in dup[:5]) + ("等" if len(dup) > 5 else "")
+        ctx.findings.append(Finding("error", f"与 {other_file} 工作表“{other_sheet}”是同一地区同一时期的数字（{len(dup)} 个重复，"
+                                             f"如 {cells}）。同一地区同一时期只能有一份报表：请删去重复的文件或工作表后重新导入。",
+                                    file=file, sheet=sheet, region=dup[0]["region"]))
+    return out
 
 
 def _check_periods(sheets: list[SheetReport], ctx: Context) -> None:
@@ -239,19 +247,16 @@ def check_workbook(result: WorkbookImport, catalog: pd.DataFrame, regions: pd.Da
 
 def workbook_dataset(result: WorkbookImport, catalog: pd.DataFrame, regions: pd.DataFrame | None, *,
                      meta: dict | None = None, fingerprint: str = "", location: str = ""):
-    """The ``Dataset`` of a read workbook (figures keep their sheet and cell; no targets)."""
-
+    """The ``Dataset`` of what was read (figures and targets keep their file, sheet and cell)."""
     regions_checked = regions if regions is not None else check_regions(
         result.regions.astype(str).set_axis(pd.RangeIndex(2, len(result.regions) + 2)), config.DATASET_FILES["regions"])
     figures = result.figures.copy()
     figures["as_of"] = pd.to_datetime(figures["as_of"])
     figures = figures.astype({"year": "int64", "value": "float64", "file_row": "int64"})
-    targets = pd.DataFrame({"region": pd.Series(dtype="str"), "year": pd.Series(dtype="int64"),
-                            "indicator": pd.Series(dtype="str"), "target": pd.Series(dtype="float64"),
-                            "target_type": pd.Series(dtype="str"), "issuer": pd.Series(dtype="str"),
-                            "note": pd.Series(dtype="str"), "file_row": pd.Series(dtype="int64")})
+    targets = result.targets.copy()
+    targets = targets.astype({"year": "int64", "target": "float64", "file_row": "int64"})
     return Dataset(regions=regions_checked, catalog=catalog, figures=figures, targets=targets, meta=meta or {},
                    fingerprint=fingerprint, location=location or result.file,
-                   files={**config.DATASET_FILES, "figures": result.file, "workbook": result.file},
+                   files={**config.DATASET_FILES, "figures": result.file, "targets": result.file,
+                          "workbook": result.file},
                    load_warnings=tuple(result.warnings))
-
