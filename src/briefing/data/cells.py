@@ -33,7 +33,30 @@ class ParsedCell:
     problem: str = ""
 
 
-_NUMBER = re.compile(r"^(?P<pre>近|约|大约|突破)?(?P<num>[+-]?(?:\d+(?:\.\d*)?|\.\d+))(?P<rest>.*)$")
+_NUMBER = re.compile(r"^(?P<pre>近|约|大约|突破)?(?P<num>[+-]?(?:\d[\d,]*(?:\.\d*)?|\.\d+))(?P<rest>.*)$")
+_GROUPED = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?")
+_PLAIN = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+COMMA_PROBLEM = ("中的逗号位置不对：千分位逗号应每三位一个（如 1,234,567），这样写看不出是哪个数"
+                 "（“38,35”可能是 3835，也可能是 38.35）。请改为不带逗号的数字。")
+
+
+def plain_number(text: str) -> tuple[float | None, str]:
+    """A number written plainly (digits, a point, correct thousands separators, an exponent) or (None, problem).
+
+    The one rule for a number in any cell, CSV or Excel: "1,234,567" is 1234567; "38,35" and "2,0,1" are
+    refused, never read as 3835 or 201; "inf", "nan" and hexadecimal are not numbers to an analyst.
+
+    >>> plain_number("1,234,567"), plain_number("38,35")[0], plain_number("1e4")
+    ((1234567.0, ''), None, (10000.0, ''))
+    """
+    t = unicodedata.normalize("NFKC", str(text)).strip()
+    if "," in t:
+        if not _GROUPED.fullmatch(t):
+            return None, f"“{t}”{COMMA_PROBLEM}"
+        t = t.replace(",", "")
+    if not _PLAIN.fullmatch(t):
+        return None, ""
+    return float(t), ""
 _REFUSED_MARKS = {"以上": "以上", "超过": "超过", "逾": "逾", "左右": "左右", "以下": "以下", "不足": "不足"}
 
 
@@ -57,14 +80,15 @@ def parse_cell(text: object) -> ParsedCell:
         if word in t:
             return ParsedCell(problem=f"“{word}”不是可识别的约数标记。请写确切数字，或用“近、约、突破”（写在数字前）、"
                                       "“余、多”（写在数字后）表示约数，如“15万余”。")
-    body = re.sub(r"(?<=\d),(?=\d{3})", "", t)
-    m = _NUMBER.match(body)
+    m = _NUMBER.match(t)
     if not m:
         if re.search(r"[零〇一二两三四五六七八九十百千万亿]", t) and not re.search(r"\d", t):
             return ParsedCell(problem="不是数字：请用阿拉伯数字填写（如 100，不要写“一百”）。")
         return ParsedCell(problem="不是数字。请填写数字，可带单位（如“1.2万”“85.25%”“140万元”）或约数标记（近、余、多、突破、约）；"
                                   "没有数据请留空或填“—”。")
-    number = float(m["num"])
+    number, problem = plain_number(m["num"])
+    if number is None:
+        return ParsedCell(problem=problem or "不是数字。")
     pre = {"大约": "约"}.get(m["pre"] or "", m["pre"] or "")
     rest = m["rest"]
     marks = [mark for mark in ("余", "多") if mark in rest]

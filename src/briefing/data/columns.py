@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import Finding
+from .cells import plain_number
 from .dataset import LISTED_PER_CHECK
 
 
@@ -58,15 +59,13 @@ def raw_text(s: pd.Series, label) -> str:
 
 
 def numbers(s: pd.Series, integer: bool = False) -> np.ndarray:
-    """A column as float numbers; NaN where a cell is blank or not a (finite, if asked whole) number."""
+    """A column as float numbers; NaN where a cell is blank or not a number by ``cells.plain_number`` (the one
+    rule for every file: wrong thousands separators such as "38,35" are not read), or not whole if asked."""
     if pd.api.types.is_numeric_dtype(s.dtype) and not pd.api.types.is_bool_dtype(s.dtype):
         values = s.to_numpy(dtype=float, na_value=np.nan)
     else:
         s = as_category(s)
-        cats = pd.Series(s.cat.categories.astype(str)).str.replace(",", "", regex=False).str.replace("，", "", regex=False)
-        parsed = pd.to_numeric(cats, errors="coerce").to_numpy(dtype=float, copy=True)
-        # "inf", "nan" and hexadecimal are numbers to Python, not to an analyst
-        parsed[~cats.str.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?").to_numpy()] = np.nan
+        parsed = np.array([plain_number(c)[0] if c else np.nan for c in s.cat.categories.astype(str)], dtype=float)
         codes = s.cat.codes.to_numpy()
         values = parsed[codes] if len(parsed) else np.full(len(s), np.nan)
     values = np.where(np.isfinite(values), values, np.nan)

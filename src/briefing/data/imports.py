@@ -90,8 +90,7 @@ def import_returns(paths: list, out: str | Path, *, catalog: str | Path | None =
                         include_hidden=include_hidden)
     result = ImportResult(read)
     _check_previous_against_folder(read, out)
-    result.checks = [f for f in check_dataset(workbook_dataset(read, cat, reg), targets_need_figures=False)
-                     if f not in read.warnings]
+    result.checks = check_returns(read, cat, reg)
     result.changes = changes_against(out, read, reg if reg is not None else read.regions.set_index("code"), cat)
     if review:
         from .review import write_review   # openpyxl only when a review sheet is asked for
@@ -99,6 +98,13 @@ def import_returns(paths: list, out: str | Path, *, catalog: str | Path | None =
     if not result.errors:
         result.written = write_tidy(read, out, cat_path)
     return result
+
+
+def check_returns(read: WorkbookImport, catalog: pd.DataFrame, regions: pd.DataFrame | None) -> list[Finding]:
+    """The data checks on what was read (a rate over 100%, a negative count, a stated rate against its parts …),
+    whatever the readers refused: every fault of a return comes out in one run."""
+    return [f for f in check_dataset(workbook_dataset(read, catalog, regions), targets_need_figures=False)
+            if f not in read.warnings]
 
 
 def _check_previous_against_folder(read: WorkbookImport, out: Path) -> None:

@@ -4,6 +4,6 @@
 sheet; ``load_dataset_excel`` gives the ``Dataset`` of a workbook.
 """
 
-from .workbook import WorkbookImport, check_workbook, load_dataset_excel, read_workbook, workbook_dataset
+from .workbook import WorkbookImport, check_workbook, load_dataset_excel, read_returns, read_workbook, workbook_dataset
 
-__all__ = ["WorkbookImport", "check_workbook", "load_dataset_excel", "read_workbook", "workbook_dataset"]
+__all__ = ["WorkbookImport", "check_workbook", "load_dataset_excel", "read_returns", "read_workbook", "workbook_dataset"]

@@ -23,7 +23,7 @@ import pandas as pd
 from ...periods import same_day_last_year
 from ..catalog import normalise_label, parse_unit, suggest_indicators, unit_factor
 from ..cells import parse_cell
-from .grid import cell_number, compact, letter, shown, to_catalogue_unit
+from .grid import cell_number, compact, impossible, letter, shown, to_catalogue_unit
 from .header import COLUMN_NUMBER_LABELS, FOOTER_PATTERN, HEADING_PATTERN, split_unit
 from .reading import Reader, SheetReport
 from .targets import read_target_cell, take_target
@@ -187,6 +187,7 @@ class FormReader(Reader):
             self.report.blank_regions.append((cell, self.code, shown(self.sheet, r, c)))
             return None
         value, problem = (None, parsed.problem) if parsed.problem else to_catalogue_unit(parsed, unit, self.catalog.at[ind, "unit"])
+        problem = problem or impossible(value, self.catalog.at[ind, "kind"])
         if problem:
             self.report.refused += 1
             self.refuse(f"“{self.catalog.at[ind, 'name']}”{problem}", row=r, col=c, value=shown(self.sheet, r, c),

@@ -146,6 +146,16 @@ def to_catalogue_unit(p: ParsedCell, column_unit: str, cat_unit: str) -> tuple[f
     return clean(p.value * p.multiplier * f), ""
 
 
+def impossible(value: float, kind: str) -> str:
+    """Why a value cannot be a figure of an indicator of ``kind`` ("" when it can): a negative count or amount,
+    a rate outside 0–100%. The same rule as ``validate`` for a tidy folder, applied as the cell is read."""
+    if kind == "rate" and (value > 100 + 1e-9 or value < 0):
+        return "超出 0–100%。比率不可能超过 100% 或为负，请核对分子和分母。"
+    if kind != "rate" and value < 0:
+        return "为负数。计数和金额不能为负，请核对原始报表。"
+    return ""
+
+
 def clean(x: float) -> float:
     """Drop the float noise of a unit conversion (140.00000000000003 → 140.0)."""
     return float(f"{x:.12g}") if x else 0.0

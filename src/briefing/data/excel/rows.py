@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from ..catalog import normalise_label
 from ..cells import parse_cell
-from .grid import cell_number, compact, shown, to_catalogue_unit
+from .grid import cell_number, compact, impossible, shown, to_catalogue_unit
 from .header import ColumnInfo, COLUMN_NUMBER_LABELS, FOOTER_PATTERN, HEADING_PATTERN, REGION_HEADERS_NORMALISED, TOTAL_PATTERN
 from .period import YEAR
 
@@ -31,6 +31,7 @@ def read_rows(reader, indicator_cols: list[ColumnInfo]) -> tuple[list[tuple[int,
     data_rows: list[tuple[int, str, str]] = []
     totals: list[tuple[int, str]] = []
     seen: dict[str, int] = {}
+    refused_rows = reader.refused_rows = []   # rows whose region was refused: totals over them are not checked
     for r in range(reader.last + 1, sheet.max_row + 1):
         values = [sheet.value_text(r, c.index) for c in indicator_cols]
         label = compact(sheet.header_text(r, label_col))  # "合计" is often merged across 序号 and 地区
@@ -57,10 +58,13 @@ def read_rows(reader, indicator_cols: list[ColumnInfo]) -> tuple[list[tuple[int,
         elif not label:
             reader.refuse("这一行有数字，但地区名称为空。请填写地区名称，或删除这一行。", row=r, col=label_col)
         elif (code := reader.region(label, r, label_col)) is None:
-            continue
+            refused_rows.append(r)
         elif code in seen:
-            reader.refuse(f"地区在本表中出现两次（第 {seen[code]} 行和第 {r} 行）。请只保留一行。",
-                        row=r, col=label_col, value=label, region=code)
+            # two rows of one region: the import cannot choose, so neither is read
+            reader.refuse(f"地区在本表中出现两次（第 {seen[code]} 行和第 {r} 行），两行都没有读入。请只保留正确的一行。",
+                          row=r, col=label_col, value=label, region=code)
+            refused_rows += [r, seen[code]]
+            data_rows = [row for row in data_rows if row[1] != code]
         else:
             seen[code] = r
             data_rows.append((r, code, label))
@@ -97,6 +101,7 @@ def read_values(reader, data_rows, indicator_cols) -> dict[int, "ColumnValues"]:
                 report.blank_regions.append((cell, code, shown(sheet, r, col.index)))
                 continue
             value, problem = (None, parsed.problem) if parsed.problem else to_catalogue_unit(parsed, col.unit, cat_unit)
+            problem = problem or impossible(value, cat.at[col.indicator, "kind"])
             if problem:
                 report.refused += 1
                 values[col.index].refused.append(cell)

@@ -93,6 +93,7 @@ class TargetTableReader(Reader):
         self.issuer = issuer_in(title) or issuer_in(self.name)
         issuer_col = next((c.index for c in report.columns if normalise_label(c.header) in ISSUER_HEADERS), None)
         indicator_cols = [c for c in report.columns if c.role == "indicator"]
+        totals = []
         for r in range(t.last + 1, self.sheet.max_row + 1):
             label = compact(self.sheet.header_text(r, t.label_col))
             label = re.sub(r"^(\d+[.、]|[(（]\d+[)）])(?=\D)", "", label)
@@ -104,25 +105,31 @@ class TargetTableReader(Reader):
                 report.skipped.append(f"第 {r} 行“{label[:20] or compact(self.sheet.row_texts(r)[0])[:20]}”（表尾说明）")
                 continue
             if TOTAL_PATTERN.search(label):
-                region = self._parent()
-                issuer = UPPER.get(self.issuer, "")
-                if region is None:
-                    report.skipped.append(f"第 {r} 行“{label}”（上级自己的目标；没有地区表，上级不明，未读入）")
-                    continue
-            else:
-                region = self.region(label, r, t.label_col)
-                issuer = (issuer_in(self.sheet.value_text(r, issuer_col)) if issuer_col else "") or self.issuer
-                if region is None:
-                    continue
-                report.regions.append(label)
-            for col in indicator_cols:
-                target = read_target_cell(self, r, col.index, col.indicator, col.unit)
-                if target is not None:
-                    take_target(self, region, col.indicator, self.year, target, issuer=issuer, row=r, col=col.index)
+                totals.append((r, label))     # the parent's own targets: read once the regions are known
+                continue
+            region = self.region(label, r, t.label_col)
+            issuer = (issuer_in(self.sheet.value_text(r, issuer_col)) if issuer_col else "") or self.issuer
+            if region is None:
+                continue
+            report.regions.append(label)
+            self._row(r, region, issuer, indicator_cols)
+        for r, label in totals:
+            region = self._parent()
+            if region is None:
+                report.skipped.append(f"第 {r} 行“{label}”（上级自己的目标；看不出上级是哪个地区，未读入）")
+                continue
+            issuer = (issuer_in(self.sheet.value_text(r, issuer_col)) if issuer_col else "") or UPPER.get(self.issuer, "")
+            self._row(r, region, issuer, indicator_cols)
         if not self.issuer and not issuer_col:
             self.refuse("标题中看不出目标由谁下达（省总或市总），targets.csv 的 issuer 列将留空。"
                         "如需区分，请在标题中写明“××市总工会下达”或加一列“下达单位”。", level="warning")
         return report
+
+    def _row(self, r: int, region: str, issuer: str, indicator_cols) -> None:
+        for col in indicator_cols:
+            target = read_target_cell(self, r, col.index, col.indicator, col.unit)
+            if target is not None:
+                take_target(self, region, col.indicator, self.year, target, issuer=issuer, row=r, col=col.index)
 
     def _parent(self) -> str | None:
         """The parent of the table's regions (the 合计 row's region): from the regions table, or the --parent name."""

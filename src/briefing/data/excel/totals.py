@@ -15,8 +15,12 @@ def check_totals(reader, totals, data_rows, indicator_cols, values) -> None:
     for r, label in totals:
         sub = label.endswith("小计")
         rows = [dr for dr, _, _ in data_rows if (start < dr < r if sub else True)]
+        lost = [x for x in getattr(reader, "refused_rows", []) if (start < x < r if sub else True)]
         if sub:
             start = r
+        if lost:
+            reader.report.totals.append(f"{label}（第 {r} 行）：未核对（第 {'、'.join(map(str, sorted(set(lost))))} 行的地区未读入）。")
+            continue
         checked, mismatched, unchecked, unsaved = 0, 0, [], []
         for col in indicator_cols:
             col_values = values[col.index]
