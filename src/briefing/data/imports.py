@@ -9,6 +9,7 @@ county's corrected return replaces that county's figures of that period and says
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -88,8 +89,8 @@ def import_returns(paths: list, out: str | Path, *, catalog: str | Path | None =
         reg = load_regions(reg_path if reg_path.is_dir() else reg_path.parent)
     read = read_returns(return_files(paths), cat, reg, parent=parent, year=year, kinds=kinds,
                         include_hidden=include_hidden)
+    read = _check_previous_against_folder(read, out)
     result = ImportResult(read)
-    _check_previous_against_folder(read, out)
     result.checks = check_returns(read, cat, reg)
     result.changes = changes_against(out, read, reg if reg is not None else read.regions.set_index("code"), cat)
     if review:
@@ -107,11 +108,11 @@ def check_returns(read: WorkbookImport, catalog: pd.DataFrame, regions: pd.DataF
             if f not in read.warnings]
 
 
-def _check_previous_against_folder(read: WorkbookImport, out: Path) -> None:
+def _check_previous_against_folder(read: WorkbookImport, out: Path) -> WorkbookImport:
     """A form's 上年 figure where the folder already has that year's figure: the folder's stays, a difference is said."""
     figures = read.figures
     if not len(figures) or not (out / config.DATASET_FILES["figures"]).is_file():
-        return
+        return read
     old = read_tidy(out / config.DATASET_FILES["figures"], FIGURE_COLUMNS)
     known = dict(zip(zip(old["region"], old["as_of"], old["indicator"]), old["value"]))
     drop = []
@@ -131,8 +132,7 @@ def _check_previous_against_folder(read: WorkbookImport, out: Path) -> None:
                                                     "以数据目录中的为准（不改动）；请与填报单位核对。",
                                          file=row["file"], sheet=row["sheet"], cell=row["cell"],
                                          value=f"{row['value']:g}", region=row["region"], indicator=row["indicator"]))
-    if drop:
-        read.figures.drop(index=drop, inplace=True)
+    return dataclasses.replace(read, figures=figures.drop(index=drop)) if drop else read
 
 
 def changes_against(out: Path, read: WorkbookImport, regions: pd.DataFrame, catalog: pd.DataFrame) -> list[str]:

@@ -182,6 +182,9 @@ class Reader:
         if self.ctx.regions is not None:
             names = sorted((str(n) for n in self.ctx.regions["name"]), key=len, reverse=True)
             hits = [n for n in names if n in text]
+            if not hits:   # "（松岭）" for 松岭县: a known name without its 县/区/市/旗, when only one fits
+                hits = [n for n in names if len(n) >= 3 and n[-1] in "县区市旗" and n[:-1] in text]
+                hits = hits if len(hits) == 1 else []
             return hits[0] if hits else ""
         m = re.match(r"^([\u4e00-\u9fff]{2,12}?(?:总工会|工会|自治县|自治旗|县|区|市|旗))", re.sub(r"^\d+[_\-.、]?", "", text))
         return m[1] if m else ""
