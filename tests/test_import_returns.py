@@ -249,3 +249,24 @@ def test_the_review_sheet_lists_every_figure_with_its_cell(tmp_path, regions, bu
     assert want <= cells
     assert any("约数" in (r[10] or "") for r in rows if r)
     assert len(res.read.figures) == len(ret.figures)
+
+
+def test_the_import_command_takes_a_folder_and_says_what_it_wrote(tmp_path, capsys, built):
+    from briefing.cli import main
+    forms = [R.per_region_form(tmp_path / "returns", name) for name in ("青石县", "云溪县")]
+    R.target_breakdown(tmp_path / "returns")
+    out = tmp_path / "data"
+    R.write_regions_csv(out)
+    assert main(["import", str(tmp_path / "returns"), "--out", str(out)]) == 0
+    text = capsys.readouterr().out
+    assert "纵表" in text and "目标分解表" in text and "targets.csv 本次" in text
+    assert (tmp_path / "data-核对清单.xlsx").is_file()
+    figures = pd.read_csv(out / "figures.csv", dtype=str)
+    assert len(figures) == sum(len(f.figures) for f in forms)
+    # a faulty return: exit 1, nothing written, every fault listed, the counts as printed
+    bad = R.per_region_form(tmp_path / "bad", "北塘区", faults=["negative_count", "bad_thousands"])
+    before = (out / "figures.csv").read_bytes()
+    assert main(["import", *map(str, bad.files), "--out", str(out)]) == 1
+    text = capsys.readouterr().out
+    assert (out / "figures.csv").read_bytes() == before
+    assert text.count("错误：") == len(bad.errors()) and f"错误 {len(bad.errors())} 个" in text

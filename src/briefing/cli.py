@@ -43,7 +43,7 @@ def _import(args) -> int:
     from .data.imports import import_returns
     out = Path(args.out).expanduser().resolve()   # a command line's paths are taken from the current folder
     kinds = {**{name: "targets" for name in args.targets}, **{name: "figures" for name in args.figures}}
-    review = Path(args.review).expanduser().resolve() if args.review else out / "核对清单.xlsx"
+    review = Path(args.review).expanduser().resolve() if args.review else out.parent / f"{out.name}-核对清单.xlsx"
     result = import_returns(args.returns, out, catalog=args.catalog or None, regions=args.regions or None,
                             parent=args.parent, year=args.year, kinds=kinds, include_hidden=args.include_hidden,
                             review=review)
@@ -58,7 +58,7 @@ def _import(args) -> int:
     for line in result.changes:
         print(f"修改：{line}")
     written = result.written
-    replaced = f"（替换了这些地区原有同期数字 {written['replaced']} 行）" if written.get("replaced") else ""
+    replaced = f"（替换了原有同期数字 {written['replaced']} 行）" if written.get("replaced") else ""
     targets = f"，targets.csv 本次 {written['targets']} 行" if written.get("targets") else ""
     print(f"已写入 {out}：figures.csv 本次 {written['figures']} 行{replaced}{targets}"
           + ("，regions.csv" if "regions" in written else "") + ("，indicators.csv" if "indicators" in written else "")
@@ -127,7 +127,7 @@ def build_parser() -> argparse.ArgumentParser:
     im.add_argument("--targets", action="append", default=[], metavar="工作表", help="把这张工作表作为目标表读入（可多次）")
     im.add_argument("--figures", action="append", default=[], metavar="工作表", help="把这张工作表作为完成数读入（可多次）")
     im.add_argument("--include-hidden", action="store_true", help="也读入隐藏的工作表（默认不读，并在报告中列出）")
-    im.add_argument("--review", default="", help="核对清单的文件名（默认：数据目录中的 核对清单.xlsx）")
+    im.add_argument("--review", default="", help="核对清单的文件名（默认：数据目录旁的 <目录名>-核对清单.xlsx）")
     im.set_defaults(func=_import)
     c = sub.add_parser("check", help="检查主题笔记本：参数单元格，并为每个地区试运行一遍")
     c.add_argument("notebook", help="主题笔记本，如 notebooks/annual_plenary.ipynb")
