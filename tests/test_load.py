@@ -31,7 +31,7 @@ def test_bad_cells_are_each_named_by_file_row_and_column(tmp_path):
         ("A1", 2025, "2025-12-31", "members", "1.2万"),     # text, not a number
         ("东区", 2025, "", "workers", ""),                   # blank value; region by name is fine
         ("北区", 2025, "2025-12-31", "petitions", "3"),      # unknown region
-        ("A1", 2025, "2025/12/31", "warmth_funds", "3"),    # bad date
+        ("A1", 2025, "年底", "warmth_funds", "3"),          # not a date
     ])
     with pytest.raises(ValidationError) as info:
         load_dataset(folder)
@@ -158,7 +158,9 @@ def test_csv_loader_reads_or_names_the_bad_cells_never_crashes(tmp_path, figures
         return
     except BriefingError:
         return
-    assert len(ds.figures) == len(figures) and np.isfinite(ds.figures["value"]).all()
+    # every row is read, except rows with every cell empty (",,,,,,," that Excel writes), which are skipped
+    filled = [row for row in figures if any(str(c).strip() for c in row)]
+    assert len(ds.figures) == len(filled) and np.isfinite(ds.figures["value"]).all()
     check_dataset(ds)
 
 
@@ -209,3 +211,29 @@ def test_dataset_yaml_with_bad_values_is_refused_by_name(tmp_path, text, message
     (tmp_path / "dataset.yaml").write_text(text, encoding="utf-8")
     with pytest.raises(DataError, match=message):
         read_meta(tmp_path)
+
+
+def test_dates_as_excel_writes_them_and_trailing_empty_rows_are_read(tmp_path):
+    """2025/12/31 and 2025年6月30日 (what Excel on a Chinese Windows writes) are dates; ",,,,,,," rows are skipped."""
+    folder = make_dataset(tmp_path / "d", [
+        ("A1", 2025, "2025/12/31", "new_unions", "12"),
+        ("A1", 2025, "2025年6月30日", "new_unions", "5"),
+    ])
+    with open(folder / "figures.csv", "a", encoding="utf-8") as f:
+        f.write(",,,,,,,\n" * 5)
+    fig = load_dataset(folder).figures
+    assert sorted(fig["as_of"].dt.strftime("%Y-%m-%d")) == ["2025-06-30", "2025-12-31"]
+
+
+def test_thousands_separators_are_read_only_when_unambiguous(tmp_path):
+    """The same rule as the Excel reader: "1,234" is 1234; "38,35" and "2,0,1" are refused by row and column."""
+    folder = make_dataset(tmp_path / "t", [
+        ("A1", 2025, "", "members", "1,234"),
+        ("A1", 2025, "", "new_unions", "38,35"),
+        ("A1", 2025, "2025-06-30", "new_unions", "2,0,1"),
+    ])
+    with pytest.raises(ValidationError) as info:
+        load_dataset(folder)
+    text = str(info.value)
+    assert "第 3 行，“value”列，值“38,35”" in text and "逗号位置不对" in text
+    assert "第 4 行，“value”列，值“2,0,1”" in text and len(info.value.findings) == 2

@@ -12,11 +12,13 @@ import re
 from pathlib import Path
 
 from .. import config
+from ..errors import DataError
 from .catalog import load_catalog
 from .dataset import Dataset
 from .validate import check_dataset, raise_on_errors
 
-EXCEL_SUFFIXES = (".xlsx", ".xlsm")
+# A single file is a return (a sheet of figures as it arrived); a folder is a tidy data folder.
+RETURN_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".et", ".ods", ".xlsb", ".csv", ".htm", ".html")
 _SQL_URL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+]*://")
 
 
@@ -26,7 +28,7 @@ def is_sql_url(source: object) -> bool:
 
 
 def load_dataset(source: str | Path | None = None) -> Dataset:
-    """Load figures from a tidy CSV folder, an Excel return or a SQL URL; refuse every unreadable cell.
+    """Load figures from a tidy CSV folder, a return (.xlsx, .xls, .et, .ods, CSV …) or a SQL URL; refuse every unreadable cell.
 
     Raises ``ValidationError`` listing each bad cell, ``DataError`` when a file is missing.
 
@@ -39,7 +41,9 @@ def load_dataset(source: str | Path | None = None) -> Dataset:
         from .sql import load_dataset_sql  # SQLAlchemy only when a database is asked for
         return load_dataset_sql(str(source).strip())
     path = config.resolve(source) if source else config.sample_data_dir()
-    if path.suffix.lower() in EXCEL_SUFFIXES:
+    if path.suffix.lower() in RETURN_SUFFIXES and not path.is_dir():
+        if not path.is_file():
+            raise DataError(f"找不到文件 {path}。请检查参数 data_dir 或命令行中的文件名（相对路径从项目文件夹算起）。")
         from .excel import load_dataset_excel
         return load_dataset_excel(path)
     from .folder import load_folder

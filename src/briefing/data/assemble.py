@@ -10,13 +10,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import re
+import unicodedata
+
 import numpy as np
 import pandas as pd
 
 from ..errors import Finding, ValidationError
 from .catalog import catalog_labels, check_catalog, normalise_label, unit_factor
-from .cells import parse_cell
+from .cells import parse_cell, plain_number
 from .columns import Collector, as_category, map_text, numbers, raw_text, text_column
+from .names import near_names, region_key
 from .dataset import APPROX_MARKS, REGION_COLUMNS, TARGET_TYPES, Dataset, Tables
 
 # ------------------------------------------------------------------------------ regions
@@ -28,6 +32,9 @@ def check_regions(raw: pd.DataFrame, file: str) -> pd.DataFrame:
         if col not in raw.columns:
             raw = raw.assign(**{col: ""})
     reg = pd.DataFrame({c: text_column(raw[c]) for c in REGION_COLUMNS}, index=raw.index)
+    # peer groups and levels are compared as written after NFKC: 县（市）区 and 县(市)区 are one group
+    for col in ("level", "group"):
+        reg[col] = reg[col].map(lambda t: re.sub(r"\s+", "", unicodedata.normalize("NFKC", t)))
 
     def bad(line, column, message, value=""):
         findings.append(Finding("error", message, file=file, row=int(line), column=column, value=str(value)))
@@ -76,17 +83,18 @@ def check_regions(raw: pd.DataFrame, file: str) -> pd.DataFrame:
 
 
 def _region_lookup(regions: pd.DataFrame) -> Callable[[str], str | None]:
-    """Code, name or union name → code; a name two regions share maps to "?" followed by their codes."""
+    """Code, name or union name → code, compared after NFKC and without spaces (县（市）区 = 县(市)区); a name two
+    regions share maps to "?" followed by their codes."""
     by_code = set(regions.index)
     by_name: dict[str, list[str]] = {}
     for code, name, union in zip(regions.index, regions["name"], regions["union_name"]):
-        for key in dict.fromkeys((name, union)):
+        for key in dict.fromkeys((name, union, region_key(code), region_key(name), region_key(union))):
             by_name.setdefault(key, []).append(code)
 
     def look(text: str) -> str | None:
         if text in by_code:
             return text
-        hits = by_name.get(text)
+        hits = list(dict.fromkeys(by_name.get(text) or by_name.get(region_key(text)) or []))
         if not hits:
             return None
         return hits[0] if len(hits) == 1 else "?" + "、".join(hits)
@@ -104,8 +112,14 @@ def _resolve_keys(raw: pd.DataFrame, regions: pd.DataFrame, catalog: pd.DataFram
     unknown = region.codes < 0
     flags = np.append(np.asarray(region.categories.str.startswith("?"), dtype=bool), False)  # code -1 → False
     shared = flags[region.codes]
+    names = [str(n) for n in regions["name"]]
+
+    def did_you_mean(text: str) -> str:
+        near = near_names(text, names) if text else []
+        return f"是否为“{'”或“'.join(near)}”？" if near else ""
     collect.rows(raw.index[unknown], lambda line: Finding(
-        "error", "地区不在 regions.csv 中。请改为 regions.csv 中的地区代码或名称，或先在 regions.csv 中增加该地区。"
+        "error", f"地区不在 regions.csv 中。{did_you_mean(raw_text(raw['region'], line))}"
+                 "请改为 regions.csv 中的地区代码或名称，或先在 regions.csv 中增加该地区。"
         if raw_text(raw["region"], line) else "地区为空。每行须写明地区代码或名称。",
         file=file, row=int(line), column="region", value=raw_text(raw["region"], line)), "地区不在地区表中", file)
     collect.rows(raw.index[shared], lambda line: Finding(
@@ -174,7 +188,10 @@ def _figures(raw: pd.DataFrame, regions: pd.DataFrame, catalog: pd.DataFrame, fi
         blank = as_of.isna().to_numpy()
     else:
         cats = pd.Series(as_of_text.cat.categories.astype(str))
-        parsed = pd.to_datetime(cats.where(cats.str.fullmatch(r"\d{4}-\d{2}-\d{2}")), format="%Y-%m-%d", errors="coerce")
+        # 2025-06-30, and what Excel writes for it on a Chinese Windows (2025/6/30, 2025年6月30日): one date each
+        dated = cats.str.replace(r"^(\d{4})[/.年](\d{1,2})[/.月](\d{1,2})日?$", lambda m: f"{m[1]}-{int(m[2]):02d}-{int(m[3]):02d}",
+                                 regex=True)
+        parsed = pd.to_datetime(dated.where(dated.str.fullmatch(r"\d{4}-\d{2}-\d{2}")), format="%Y-%m-%d", errors="coerce")
         codes = as_of_text.cat.codes.to_numpy()
         as_of = pd.Series(parsed.to_numpy()[codes], index=raw.index)
         blank = (cats.to_numpy()[codes] == "")
@@ -199,7 +216,8 @@ def _figures(raw: pd.DataFrame, regions: pd.DataFrame, catalog: pd.DataFrame, fi
         if text == "":
             return Finding("error", "数值为空。请填写数字；确实没有数据时删除整行（不要填 0 代替“无数据”）。",
                            file=file, row=int(line), column="value", value=text)
-        return Finding("error", "数值不是数字。请填写数字（不带单位、不带文字）。" + _value_hint(text),
+        comma = plain_number(text)[1]   # "38,35": the one rule of every reader, said the same way
+        return Finding("error", comma or "数值不是数字。请填写数字（不带单位、不带文字）。" + _value_hint(text),
                        file=file, row=int(line), column="value", value=text)
     collect.rows(raw.index[np.isnan(value)], value_finding, "数值不是数字", file)
     value = _convert_units(raw, indicator, value, catalog, file, "value", findings)

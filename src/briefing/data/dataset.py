@@ -13,6 +13,7 @@ import pandas as pd
 
 from .. import config
 from ..errors import DataError
+from .names import near_names, region_key
 
 APPROX_MARKS = ("", "近", "余", "多", "突破", "约")
 TARGET_TYPES = {"absolute": "绝对数", "threshold": "以上（门槛）"}
@@ -62,17 +63,27 @@ class Dataset:
         return self.files.get(key, config.DATASET_FILES[key])
 
     def region_code(self, name_or_code: str) -> str:
-        """The region code for a name or code as an analyst writes it."""
+        """The region code for a name or code as an analyst writes it (compared after NFKC, without spaces); a near
+        miss (a typo, traditional characters) is refused with the name it probably means."""
         key = str(name_or_code).strip()
         if key in self.regions.index:
             return key
-        hits = self.regions.index[(self.regions["name"] == key) | (self.regions["union_name"] == key)]
+        regions = self.regions
+        wanted = region_key(key)
+        hits = regions.index[(regions["name"] == key) | (regions["union_name"] == key)
+                             | (regions["name"].map(region_key) == wanted) | (regions["union_name"].map(region_key) == wanted)
+                             | (regions.index.map(region_key) == wanted)]
+        hits = list(dict.fromkeys(hits))
         if len(hits) == 1:
             return hits[0]
         if len(hits) > 1:
             raise DataError(f"地区名称“{key}”对应多个地区（代码 {'、'.join(hits)}）。请改用地区代码。",
                             file=self.file("regions"))
-        names = "、".join(self.regions.sort_values("order")["name"].head(60))
+        near = near_names(key, [str(n) for n in regions["name"]])
+        if near:
+            raise DataError(f"找不到地区“{key}”。是否为“{'”或“'.join(near)}”？请改为地区表中的写法。",
+                            file=self.file("regions"))
+        names = "、".join(regions.sort_values("order")["name"].head(60))
         raise DataError(f"找不到地区“{key}”。可用的地区有：{names}。请检查参数 region 的拼写。",
                         file=self.file("regions"))
 

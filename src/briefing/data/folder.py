@@ -11,6 +11,7 @@ import hashlib
 import warnings
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import yaml
 
@@ -23,10 +24,13 @@ from .dataset import FIGURE_COLUMNS, FIGURE_OPTIONAL, REGION_COLUMNS, REQUIRED, 
 
 def load_folder(path: Path) -> Dataset:
     """The ``Dataset`` of a tidy CSV folder; ``ValidationError`` lists every bad cell."""
+    if path.is_file():
+        raise DataError(f"{path} 是一个文件，不是数据目录，也不是可识别的报表（.xlsx、.xls、.et、.ods、.csv）。"
+                        "请把参数 data_dir 指向数据目录或报表文件；报表可先用 briefing import 导入为数据目录。")
     if not path.is_dir():
-        raise DataError(f"找不到数据目录 {config.display_path(path)}。请检查参数 data_dir，它应指向包含 "
+        raise DataError(f"找不到数据目录 {path}。请检查参数 data_dir，它应指向包含 "
                         "indicators.csv、regions.csv、figures.csv、targets.csv 的文件夹，"
-                        "或一个 Excel 填报表（.xlsx），或数据库地址（如 sqlite:///data/city.db）。")
+                        "或一个报表文件（.xlsx、.xls、.et、.ods、.csv），或数据库地址（如 sqlite:///data/city.db）。")
     tables = read_csv_tables(path)
     return assemble_dataset(tables, meta=read_meta(path), fingerprint=fingerprint_folder(path),
                             location=config.display_path(path))
@@ -121,7 +125,22 @@ def _read_csv(folder: Path, key: str, columns: list[str], numeric: dict[str, str
             frame[col] = pd.Categorical([""] * len(frame))
     frame = frame[columns]
     frame.index = pd.RangeIndex(2, len(frame) + 2)  # index = line number in the file (header is line 1)
-    return frame
+    return _without_empty_rows(frame)
+
+
+def _without_empty_rows(frame: pd.DataFrame) -> pd.DataFrame:
+    """Rows with every cell empty (",,,,,,," that Excel writes under a table) are not data: skipped, the line
+    numbers of the others unchanged."""
+    filled = np.zeros(len(frame), dtype=bool)
+    for col in frame.columns:
+        s = frame[col]
+        if isinstance(s.dtype, pd.CategoricalDtype):
+            cats = pd.Index(s.cat.categories.astype(str)).str.strip() != ""
+            codes = s.cat.codes.to_numpy()
+            filled |= (codes >= 0) & np.append(cats, False)[codes]
+        else:
+            filled |= s.notna().to_numpy()
+    return frame if filled.all() else frame[filled]
 
 
 

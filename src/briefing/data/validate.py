@@ -48,6 +48,7 @@ def check_dataset(ds: Dataset, *, targets_need_figures: bool = True) -> list[Fin
     out += _impossible_values(ds, keys)
     out += _consistency(ds, keys)
     out += _missing_years(ds)
+    out += _lonely_groups(ds)
     out += _targets(ds, keys, targets_need_figures)
     return sorted(out, key=lambda f: (f.level != "error", f.file, f.sheet, f.row or 0, f.column, f.cell))
 
@@ -299,6 +300,24 @@ def _consistency_block(ds: Dataset, keys: _Keys, sel: np.ndarray, t0: int, n_t: 
                                       f"{origin}", value=_num(st[rr, tt]), region=codes[rr], indicator=cat.index[k],
                            **where)
         out += _capped(off, stated_finding, "warning", "填报比率与分子分母不符", ffile)
+    return out
+
+
+def _lonely_groups(ds: Dataset) -> list[Finding]:
+    """A peer group of one region beside a group of several under the same parent: likely a spelling of the
+    group (县市区 for 县(市)区) that would rank the region "first of 1" on every indicator."""
+    reg = ds.regions[ds.regions["parent"] != ""]
+    out = []
+    for parent, members in reg.groupby("parent"):
+        sizes = members["group"].value_counts()
+        big = sizes[sizes >= 3]
+        for group in sizes[sizes == 1].index:
+            if len(big):
+                code = members.index[members["group"] == group][0]
+                out.append(Finding("warning", f"“{members.at[code, 'name']}”是分组“{group}”中唯一的地区，而同一上级下"
+                                              f"“{big.index[0]}”有 {int(big.iloc[0])} 个地区：它在同级比较中将是“1 个中的第 1 名”。"
+                                              "如果它也属于该组，请把 group 列改为同一写法。", file=ds.file("regions"),
+                                   column="group", value=str(group), region=code))
     return out
 
 

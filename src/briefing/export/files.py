@@ -57,15 +57,19 @@ def _umask() -> int:
     return mask
 
 
-def safe_name(text: str) -> str:
-    """A folder name from a region name that cannot leave its parent folder (nor hide, nor be too long).
+WINDOWS_RESERVED = re.compile(r"^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(\..*)?$", re.I)
 
-    >>> safe_name("../../城关区"), safe_name(".城关区"), safe_name("城关\u202e区")
-    ('_.._城关区', '城关区', '城关_区')
+
+def safe_name(text: str) -> str:
+    """A folder name from a region name that cannot leave its parent folder (nor hide, nor be too long), and that
+    survives a copy to Windows (no reserved name such as CON or COM1.txt, no trailing dot or space).
+
+    >>> safe_name("../../城关区"), safe_name(".城关区"), safe_name("城关\u202e区"), safe_name("CON"), safe_name("Lpt1.x")
+    ('_.._城关区', '城关区', '城关_区', '_CON', '_Lpt1.x')
     """
     cleaned = re.sub(r'[\x00-\x1f\x7f-\x9f/\\:*?"<>|\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]', "_",
                      text).strip(" .")[:80]
     while len(cleaned.encode("utf-8")) > 200:  # file systems allow 255 bytes; some characters take 4
         cleaned = cleaned[:-1]
-    return cleaned.rstrip(" .") or "_"
-
+    cleaned = cleaned.rstrip(" .") or "_"
+    return "_" + cleaned if WINDOWS_RESERVED.match(cleaned) else cleaned

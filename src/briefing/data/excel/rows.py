@@ -69,7 +69,7 @@ def read_rows(reader, indicator_cols: list[ColumnInfo]) -> tuple[list[tuple[int,
             seen[code] = r
             data_rows.append((r, code, label))
     report.regions = [n for _, _, n in data_rows]
-    if not data_rows:
+    if not data_rows and not refused_rows:
         reader.refuse("表头下面没有地区行，这张表没有读入任何数字。请确认地区名称写在表头下方、每行一个地区。",
                     row=reader.last, col=label_col, level="warning")
     return data_rows, totals
