@@ -172,3 +172,13 @@ def test_packs_carry_no_paths_user_host_or_environment(tmp_path):
     nb = texts["新华区/briefing.failed.ipynb"]
     assert "src/briefing/data/" in nb and "~/数据/sample" in json.loads(texts["manifest.json"])["data_dir"]
     assert "工作目录 ." in texts["城关区/briefing.ipynb"]
+
+
+def test_a_data_folder_outside_project_and_home_is_shown_by_its_own_name():
+    """A data folder on a Windows drive under WSL (/mnt/c/Users/<name>/…) must not carry the Windows user name
+    into a notebook or manifest: it is shown by its own folder name; any other /Users/<name>/ loses the name."""
+    folder = "/mnt/c/Users/张三/县区数据"
+    assert scrub_text(f"FileNotFoundError: {folder}/figures.csv", [folder]) == "FileNotFoundError: 县区数据/figures.csv"
+    escaped = folder.encode("unicode_escape").decode("ascii")   # as papermill quotes it in the parameters cell
+    assert scrub_text(f'data_dir = "{escaped}"', [folder]) == 'data_dir = "县区数据"'
+    assert "张三" not in scrub_text("/mnt/d/Users/张三/other/x.xlsx") and "李四" not in scrub_text("/Users/李四/a/b")

@@ -62,7 +62,7 @@ def write_manifest(batch, ds, warnings) -> Path:
         "warnings": [w.text() for w in warnings], "packs": packs,
     }
     path = batch.out_dir / "manifest.json"
-    write_atomic(path, scrub_text(json.dumps(manifest, ensure_ascii=False, indent=2)))  # no machine paths
+    write_atomic(path, scrub_text(json.dumps(manifest, ensure_ascii=False, indent=2), [m.data_dir]))  # no machine paths
     return path
 
 

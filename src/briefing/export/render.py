@@ -85,14 +85,14 @@ def render_pack(notebook: str | Path, params: PackParams, out_dir: Path, formats
         result.status = "failed"
         if isinstance(exc, pm.PapermillExecutionError):
             result.failed_cell = exc.exec_count
-            result.error = scrub_text(f"{exc.ename}: {first_line(exc.evalue)}")
+            result.error = scrub_text(f"{exc.ename}: {first_line(exc.evalue)}", [params.data_dir])
         else:
             result.failed_cell = last_started_cell(partial)
             result.error = describe_failure(exc, timeout)
         if partial is not None:
             with contextlib.suppress(OSError):  # a full disk must not hide why the pack failed
                 failed = out_dir / "briefing.failed.ipynb"
-                scrub_notebook(partial, notebook, failed)
+                scrub_notebook(partial, notebook, failed, [params.data_dir])
                 write_atomic(failed, nbformat.writes(partial))
                 result.partial_notebook = config.display_path(failed)
         return result
@@ -100,7 +100,7 @@ def render_pack(notebook: str | Path, params: PackParams, out_dir: Path, formats
     if kernel is not None:
         kernel.release()
     result.seconds["execute"] = round(time.perf_counter() - t0, 3)
-    scrub_notebook(nb, notebook, final_nb)
+    scrub_notebook(nb, notebook, final_nb, [params.data_dir])
 
     t1 = time.perf_counter()
     title = f"{params.meeting or '工作会议'} · {params.region}"

@@ -11,16 +11,17 @@ import nbformat
 from .. import config
 
 
-def scrub_notebook(nb: nbformat.NotebookNode, notebook: Path, final: Path) -> None:
+def scrub_notebook(nb: nbformat.NotebookNode, notebook: Path, final: Path, extra_paths=()) -> None:
     """Keep the executed notebook free of this machine's paths and environment (it ships with the pack).
 
-    Tracebacks stay (the analyst needs them) but show paths relative to the project or to ``~``.
+    Tracebacks stay (the analyst needs them) but show paths relative to the project or to ``~``; a folder
+    outside both (``extra_paths``, e.g. a data folder on a Windows drive under WSL) by its own name.
     """
     meta = nb.metadata.get("papermill", {})
     meta["input_path"] = config.display_path(notebook)
     meta["output_path"] = config.display_path(final)
     meta.pop("environment_variables", None)
-    _scrub_strings(nb, _private_paths())
+    _scrub_strings(nb, _private_paths(extra_paths))
 
 
 def _scrub_strings(node, sub) -> object:
@@ -37,9 +38,25 @@ def _scrub_strings(node, sub) -> object:
 _CREDENTIALS = re.compile(r"(\b[a-z][\w+.-]*://[^\s:/@]+:)[^\s@/]+@", re.I)
 
 
-def _private_paths():
-    """A function hiding this machine's project folder, home folder and user name in a text, and URL passwords."""
+# a Windows or macOS user's folder a path may come from: /mnt/c/Users/<name>/, /Users/<name>/ (this machine's
+# own home and user name are handled above)
+_USER_FOLDER = re.compile(r"(?<=/)(Users|users)/(?!_/)([^/\s\"'\\]+)(?=/)")
+
+
+def _private_paths(extra_paths=()):
+    """A function hiding this machine's project folder, home folder and user name in a text, and URL passwords;
+    each of ``extra_paths`` outside the project and home becomes its own folder name."""
     shown = {}
+    for path in extra_paths:
+        if not path or "://" in str(path):
+            continue
+        full = os.path.abspath(os.path.expanduser(str(config.resolve(path))))
+        if not _inside(full, str(config.project_root())) and not _inside(full, os.path.expanduser("~")):
+            for variant in (full, os.path.realpath(full)):
+                if len(variant.rstrip("/")) > 1:
+                    shown.setdefault(variant.rstrip("/"), os.path.basename(variant.rstrip("/")) or "_")
+                    shown.setdefault(variant.rstrip("/").encode("unicode_escape").decode("ascii"),
+                                     os.path.basename(variant.rstrip("/")) or "_")
     for path, replacement in ((os.path.expanduser("~"), "~"), (str(config.project_root()), "")):
         for variant in (path, os.path.realpath(path)):
             variant = variant.rstrip("/")
@@ -57,8 +74,14 @@ def _private_paths():
                                 else (shown[m.group(1)] or "."), text)
         if user_dirs is not None:
             text = user_dirs.sub("_", text)
+        text = _USER_FOLDER.sub(lambda m: f"{m.group(1)}/_", text)
         return _CREDENTIALS.sub(r"\1***@", text)
     return sub
+
+
+def _inside(path: str, folder: str) -> bool:
+    folder = os.path.realpath(folder)
+    return os.path.realpath(path) == folder or os.path.realpath(path).startswith(folder.rstrip("/") + "/")
 
 
 def _user_name() -> str:
@@ -69,11 +92,14 @@ def _user_name() -> str:
         return ""
 
 
-def scrub_text(text: str) -> str:
-    """``text`` without this machine's project folder, home folder, user name or URL passwords (packs travel).
+def scrub_text(text: str, extra_paths=()) -> str:
+    """``text`` without this machine's project folder, home folder, user name or URL passwords (packs travel);
+    a folder of ``extra_paths`` outside project and home by its own name.
 
     >>> scrub_text(os.path.expanduser("~") + "/数据/2025.csv")
     '~/数据/2025.csv'
+    >>> scrub_text("读取 /mnt/c/Users/张三/县区报表/2025 失败", extra_paths=["/mnt/c/Users/张三/县区报表"])
+    '读取 县区报表/2025 失败'
     """
-    return _private_paths()(str(text))
+    return _private_paths(extra_paths)(str(text))
 
