@@ -8,10 +8,19 @@ import sys
 from .errors import BriefingError
 
 
+def _from_here(path: str) -> str:
+    """A path given on the command line, taken from the current folder as every command-line tool does (a
+    database URL as it is)."""
+    if not path or "://" in path:
+        return path
+    from pathlib import Path
+    return str(Path(path).expanduser().resolve())
+
+
 def _render(args) -> int:
     from .batch import render_meeting
     regions = [r.strip() for r in args.regions.split(",") if r.strip()] if args.regions else None
-    batch = render_meeting(args.meeting, workers=args.workers, regions=regions, force=args.force,
+    batch = render_meeting(_from_here(args.meeting), workers=args.workers, regions=regions, force=args.force,
                            scheduler=args.scheduler or None, timeout=args.timeout,
                            formats=[f.strip() for f in args.formats.split(",") if f.strip()] or None)
     return 1 if batch.failed else 0
@@ -21,7 +30,7 @@ def _validate(args) -> int:
     from .errors import ValidationError
     from .data import check_dataset, load_dataset
     try:
-        ds = load_dataset(args.data)
+        ds = load_dataset(_from_here(args.data) if args.data else None)
     except ValidationError as exc:
         for f in exc.findings:
             print(f"错误：{f.text()}")
@@ -74,7 +83,7 @@ def _check(args) -> int:
     from .themes import check_theme
     regions = [r.strip() for r in args.regions.split(",") if r.strip()] if args.regions else None
     try:
-        result = check_theme(args.notebook, regions, workers=args.workers, timeout=args.timeout, warm=not args.fresh)
+        result = check_theme(_from_here(args.notebook), regions, workers=args.workers, timeout=args.timeout, warm=not args.fresh)
     except KeyboardInterrupt:
         print("检查已中断。", file=sys.stderr)
         return 130
@@ -115,7 +124,7 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--timeout", type=float, default=600, help="单份简报执行的最长秒数（默认 600），超时的地区记为失败，其余地区照常生成")
     r.set_defaults(func=_render)
     v = sub.add_parser("validate", help="检查数据目录，列出错误和提示")
-    v.add_argument("data", nargs="?", default="data/sample", help="数据目录（默认 data/sample）")
+    v.add_argument("data", nargs="?", default="", help="数据目录、报表文件或数据库地址（默认：项目的 data/sample）")
     v.set_defaults(func=_validate)
     im = sub.add_parser("import", help="把报表（汇总表、各县区填报表、目标任务表；xlsx/xls/et/ods/csv）导入为数据目录")
     im.add_argument("returns", nargs="+", help="报表文件或文件夹，可多个，如 returns/*.xlsx 或 returns/")

@@ -151,6 +151,14 @@ FORMATS = ("html", "pdf", "docx")
 DEFAULT_FORMATS = ("html", "pdf")
 
 
+class _TextDates(yaml.SafeLoader):
+    """The safe YAML loader, but a date stays text (2026-13-40 is then refused by key, in Chinese, not by PyYAML)."""
+
+
+_TextDates.yaml_implicit_resolvers = {k: [(tag, rx) for tag, rx in v if tag != "tag:yaml.org,2002:timestamp"]
+                                      for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+
+
 def load_meeting(path: str | Path) -> Meeting:
     """Read and check a meeting file; every problem names the file and the key."""
     path = config.resolve(path)
@@ -158,11 +166,20 @@ def load_meeting(path: str | Path) -> Meeting:
     if not path.is_file():
         raise ParameterError(f"找不到会议文件 {shown}。会议文件放在 params/ 目录下，如 params/sample-annual-2025.yaml。")
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))  # safe: tags such as !!python/object are refused
+        text_of_file = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
         raise ParameterError(f"会议文件 {shown} 不是 UTF-8 编码。请在编辑器中另存为 UTF-8 后重试。") from None
-    except (yaml.YAMLError, ValueError, OverflowError, RecursionError) as exc:  # ValueError: a date like 2025-02-30
-        raise ParameterError(f"会议文件 {shown} 不是有效的 YAML：{exc}") from None
+    for number, line in enumerate(text_of_file.splitlines(), start=1):
+        if re.match(r"^\s*[A-Za-z_]+\s*：", line):   # 全角冒号: YAML's own message points at the next line, in English
+            raise ParameterError(f"会议文件 {shown} 第 {number} 行“{line.strip()[:40]}”用了全角冒号“：”。"
+                                 "请改为半角冒号加一个空格，如“year: 2025”。")
+    try:
+        data = yaml.load(text_of_file, Loader=_TextDates)   # safe: tags such as !!python/object are refused
+    except (yaml.YAMLError, ValueError, OverflowError, RecursionError) as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"第 {mark.line + 1} 行第 {mark.column + 1} 列附近" if mark is not None else ""
+        raise ParameterError(f"会议文件 {shown} {where}不是有效的 YAML（{getattr(exc, 'problem', None) or type(exc).__name__}）。"
+                             "请对照 params/sample-annual-2025.yaml 检查冒号、引号和缩进。") from None
     if not isinstance(data, dict):
         raise ParameterError(f"会议文件 {shown} 应为“键: 值”的形式。")
     unknown = sorted(set(map(str, data)) - MEETING_KEYS)
