@@ -7,6 +7,10 @@ import sys
 
 from .errors import BriefingError
 
+# Exit codes (README): 0 all well; 1 errors (nothing rendered or imported for them); 2 a usage or set-up problem;
+# 3 done, but some figures need checking before the meeting (flagged 待核实, or packs resting on incomplete data).
+EXIT_NEEDS_CHECKING = 3
+
 
 def _from_here(path: str) -> str:
     """A path given on the command line, taken from the current folder as every command-line tool does (a
@@ -37,12 +41,18 @@ def _validate(args) -> int:
         print(f"数据 {args.data} 无法读入：错误 {len(exc.findings)} 个。请逐条改正后重新运行 briefing validate。")
         return 1
     findings = check_dataset(ds)
+    flagged = []
+    if not any(f.level == "error" for f in findings):   # the flags a pack would show (typos, zero denominators …)
+        from .compute import quality_findings
+        flagged = quality_findings(ds)
+        findings += flagged
     errors = [f for f in findings if f.level == "error"]
     for f in findings:
         print(f"{'错误' if f.level == 'error' else '提示'}：{f.text()}")
     print(f"数据 {ds.location}：{len(ds.figures)} 条数字，{len(ds.targets)} 条目标，"
-          f"{len(ds.regions)} 个地区，{len(ds.catalog)} 个指标；错误 {len(errors)} 个，提示 {len(findings) - len(errors)} 个。")
-    return 1 if errors else 0
+          f"{len(ds.regions)} 个地区，{len(ds.catalog)} 个指标；错误 {len(errors)} 个，提示 {len(findings) - len(errors)} 个"
+          + (f"（其中 {len(flagged)} 个在简报中将显示为“待核实”或“汇总不全”）" if flagged else "") + "。")
+    return 1 if errors else EXIT_NEEDS_CHECKING if flagged else 0
 
 
 def _import(args) -> int:

@@ -43,15 +43,18 @@ The rules, stated once (a statistician checks them by hand against the pack):
    that disagrees with its parts at the stated precision; a zero denominator; a missing
    value (where last year, a target or the region's peers have one); a parent's own
    figure that differs from its children's sum; a roll-up missing some children; a
-   year-over-year jump beyond ``Rules`` (a likely typo); an approximate figure.
+   year-over-year jump beyond ``Rules`` (a likely typo); an approximate figure. A roll-up carries its
+   children's likely-typo and zero-denominator flags. ``quality.quality_findings`` gives every flag to
+   ``briefing validate`` with the region, indicator and cell.
 """
 
 from ..periods import same_day_last_year, year_end
 from .dates import as_of_date, pace_status, year_elapsed
 from .metrics import compute_metrics
+from .quality import quality_findings
 from .rules import AHEAD_MARGIN_PP, DEFAULT_RULES, FLAGS, PACE_TOLERANCE_PP, ROLLUP_SOURCE, Rules
 from .values import compute_series, values_at
 
 __all__ = ["AHEAD_MARGIN_PP", "DEFAULT_RULES", "FLAGS", "PACE_TOLERANCE_PP", "ROLLUP_SOURCE", "Rules", "as_of_date",
-           "compute_metrics", "compute_series", "pace_status", "same_day_last_year", "values_at", "year_elapsed",
+           "compute_metrics", "compute_series", "quality_findings", "pace_status", "same_day_last_year", "values_at", "year_elapsed",
            "year_end"]

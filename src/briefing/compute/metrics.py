@@ -11,7 +11,7 @@ from ..data.dataset import Dataset
 from ..formatting import PERCENT_DECIMALS, half_up_scaled
 from ..periods import same_day_last_year, year_end
 from .dates import as_of_date, pace_status, year_elapsed
-from .rules import DEFAULT_RULES, FLAG_BIT, FLAGS, MARK_OF_BITS, Rules
+from .rules import DEFAULT_RULES, FLAG_BIT, FLAGS, MARK_OF_BITS, ROLLUP_SOURCE, Rules
 from .values import CatalogArrays, RegionTree, catalog_arrays, output_order, region_tree, value_arrays
 
 
@@ -123,6 +123,7 @@ def compute_metrics(ds: Dataset, year: int, as_of: str | dt.date | None = None, 
     rank_prev, _, _ = _rank(tree, cat, np.where(had, kp, np.nan))
 
     mask = _quality_flags(cur, k, kp, cat, yoy, wanted=had | done["has_target"] | cur.expected, rules=rules)  # rule 7
+    mask = _inherit_flags(mask, tree, rolled=cur.source == ROLLUP_SOURCE)
 
     # the tidy frame, in the order of a work report
     ro, io = output_order(tree, ds)
@@ -225,4 +226,20 @@ def _quality_flags(cur, k, kp, cat: CatalogArrays, yoy: dict, *, wanted, rules: 
     mask = np.zeros(cur.value.shape, dtype=np.int64)
     for code, hit in checks.items():
         mask |= np.where(hit, FLAG_BIT[code], 0)
+    return mask
+
+
+INHERITED = ("yoy_jump", "rate_jump", "zero_denominator")
+
+
+def _inherit_flags(mask: np.ndarray, tree: RegionTree, rolled: np.ndarray) -> np.ndarray:
+    """Rule 7: a roll-up carries its children's likely-typo and zero-denominator flags (bottom-up, level by level),
+    so a parent's total never reads confidently over a child's suspect figure."""
+    bits = sum(FLAG_BIT[c] for c in INHERITED)
+    mask = mask.copy()
+    for kids in tree.levels:
+        parents = tree.parent[kids]
+        carried = np.zeros_like(mask)
+        np.bitwise_or.at(carried, parents, mask[kids] & bits)
+        mask |= np.where(rolled, carried, 0)
     return mask
