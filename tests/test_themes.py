@@ -130,7 +130,8 @@ def test_check_cli_stops_on_a_misspelt_parameter_without_running(tmp_path, capsy
     assert "“yaer”不是已知参数。是否想写 year？" in out and "未运行" in out
 
 
-def test_check_refuses_an_ipynb_out_of_step_with_its_py(project, capsys):
+def test_check_refuses_an_ipynb_out_of_step_with_its_py(project, capsys, monkeypatch):
+    monkeypatch.chdir(project)   # a command line's relative paths are taken from the current folder
     text = project / "notebooks/annual_plenary.py"
     text.write_text(text.read_text(encoding="utf-8").replace("briefing.show_problems(pack)", "briefing.show_table(pack)"),
                     encoding="utf-8")

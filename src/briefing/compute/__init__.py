@@ -33,7 +33,9 @@ The rules, stated once (a statistician checks them by hand against the pack):
    numerator and denominator at every level; a parent's rate is Σ numerators ÷ Σ
    denominators over the children that report both, never a mean of rates. Where a
    parent reports its own figure, that figure is used and a difference from its complete
-   children's sum is flagged. A sum of approximate figures stays approximate (近 + 近 =
+   children's sum is flagged. A roll-up missing some children (this year or last) states no change and
+   no completion (yoy and status 汇总不全): an incomplete total is never compared with a complete one.
+   A sum of approximate figures stays approximate (近 + 近 =
    近, 余/多/突破 = 余, a mix = 约); a rate from approximate parts is 约.
 6. **Rank** among siblings (same parent and group: 县(市)区 with 县(市)区, 产业工会 with
    产业工会), best first by the indicator's direction, on the shown figures; equal shown
@@ -51,10 +53,10 @@ The rules, stated once (a statistician checks them by hand against the pack):
 from ..periods import same_day_last_year, year_end
 from .dates import as_of_date, pace_status, year_elapsed
 from .metrics import compute_metrics
-from .quality import quality_findings
+from .quality import quality_findings, regions_without_figures
 from .rules import AHEAD_MARGIN_PP, DEFAULT_RULES, FLAGS, PACE_TOLERANCE_PP, ROLLUP_SOURCE, Rules
 from .values import compute_series, values_at
 
 __all__ = ["AHEAD_MARGIN_PP", "DEFAULT_RULES", "FLAGS", "PACE_TOLERANCE_PP", "ROLLUP_SOURCE", "Rules", "as_of_date",
-           "compute_metrics", "compute_series", "quality_findings", "pace_status", "same_day_last_year", "values_at", "year_elapsed",
+           "compute_metrics", "compute_series", "quality_findings", "regions_without_figures", "pace_status", "same_day_last_year", "values_at", "year_elapsed",
            "year_end"]

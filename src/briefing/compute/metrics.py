@@ -112,6 +112,7 @@ def compute_metrics(ds: Dataset, year: int, as_of: str | dt.date | None = None, 
     k, kp = half_up_scaled(cur.value, dec), half_up_scaled(prev.value, dec)   # shown figures × 10^decimals
     yoy = _year_over_year(k, kp, has, had, cat.is_rate[None, :], scale)                     # rule 2
     done = _completion(k / scale, target, threshold, has, cat.is_rate[None, :], cat.lower[None, :])  # rule 3
+    _no_claims_on_incomplete(yoy, done, incomplete=has & (cur.incomplete | (had & prev.incomplete)))  # rule 5
 
     # pacing (rule 4)
     paced = mid_year & cat.is_flow[None, :] & done["ratio_kind"] & ~np.isnan(done["completion"])
@@ -162,6 +163,22 @@ def compute_metrics(ds: Dataset, year: int, as_of: str | dt.date | None = None, 
         "year": np.full(len(flat_r), year), "as_of": np.full(len(flat_r), date),
     })
     return pd.DataFrame(out)
+
+
+def _no_claims_on_incomplete(yoy: dict, done: dict, incomplete: np.ndarray) -> None:
+    """Rule 5: a roll-up missing some children (this year or last) states no change and no completion: an incomplete
+    total against a complete one reads as a fall that did not happen. The word says why (汇总不全)."""
+    if not incomplete.any():
+        return
+    for key in ("change", "change_pct"):
+        yoy[key] = np.where(incomplete, np.nan, yoy[key])
+    yoy["pct_ok"] = yoy["pct_ok"] & ~incomplete
+    yoy["yoy"] = np.where(incomplete, "汇总不全", yoy["yoy"]).astype(object)
+    done["judged"] = done["judged"] & ~incomplete
+    for key in ("completion", "gap"):
+        done[key] = np.where(incomplete, np.nan, done[key])
+    done["exceeded"] = done["exceeded"] & ~incomplete
+    done["status"] = np.where(incomplete & done["has_target"], "汇总不全", done["status"]).astype(object)
 
 
 def _year_over_year(k, kp, has, had, is_rate, scale) -> dict:

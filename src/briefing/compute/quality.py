@@ -83,3 +83,13 @@ def _children_flagged(ds: Dataset, parent: str, indicator: str, code: str, date,
     hit = metrics[metrics["region"].isin(kids) & (metrics["indicator"] == indicator)
                   & metrics["flag_codes"].map(lambda c: code in c)]
     return [ds.regions.at[r, "name"] for r in hit["region"]]
+
+
+def regions_without_figures(metrics: pd.DataFrame) -> list[str]:
+    """Regions with no figure at all for the period though they have targets or last year's figures: their pack
+    would read 没有下达目标 and 无上年数据 — wrong, and confidently so. (Rule 5 keeps their parents' totals honest.)"""
+    by_region = metrics.groupby("region", sort=False)
+    has = by_region["value"].apply(lambda v: v.notna().any())
+    context = by_region.apply(lambda g: bool(g["target"].notna().any() or g["prev_value"].notna().any()),
+                              include_groups=False)
+    return [r for r in has.index if not has[r] and context.get(r, False)]

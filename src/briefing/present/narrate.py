@@ -38,6 +38,8 @@ def format_goal(target: float, unit: str, decimals: int = 0, bound: str = "以�
 def phrase_yoy(row: pd.Series, *, same_period: bool = False) -> str:
     """"同比增长5.2%" / "较上年提高1.3个百分点" / "与上年持平" / "" when there is no base."""
     base = "同比" if not same_period else "较去年同期"
+    if row["yoy"] == "汇总不全":   # compute rule 5: not compared; the narrative says why once, up front
+        return ""
     if row["yoy"] == "无上年数据" or pd.isna(row["change"]):
         return ""
     if row["yoy"] == "新增":
@@ -54,6 +56,8 @@ def phrase_yoy(row: pd.Series, *, same_period: bool = False) -> str:
 def phrase_target(row: pd.Series) -> str:
     """"完成年度目标的103.5%" / "达到“90%以上”的目标要求" / "距“95%以上”的目标还差1.2个百分点"."""
     if pd.isna(row.get("target")) or pd.isna(row["value"]):
+        return ""
+    if row.get("status") == "汇总不全":   # compute rule 5: not judged; the narrative says why once, up front
         return ""
     bound = row.get("target_bound") or "以上"
     gap_text = (format_points(row["gap"], 1) if row["unit"] == "%"
@@ -163,8 +167,13 @@ def narrate_ranks(metrics: pd.DataFrame, area: str, group: str = "同级单位",
 def narrate_completion(metrics: pd.DataFrame, scope: str) -> str:
     """"在有年度目标的12项指标中，已完成8项（其中超额完成6项），尚未完成4项。"."""
     t = metrics[metrics["target"].notna() & metrics["value"].notna()]
+    unjudged = int((t["status"] == "汇总不全").sum())     # compute rule 5: neither completed nor not
+    t = t[t["status"] != "汇总不全"]
     if t.empty:
-        return f"{scope}本年度没有下达量化目标的指标。"
+        return (f"{scope}{unjudged}项量化指标因部分下级未报、汇总不全，暂不评价完成情况。" if unjudged
+                else f"{scope}本年度没有下达量化目标的指标。")
+    if unjudged:
+        return narrate_completion(t, scope).rstrip("。") + f"；另有{unjudged}项因部分下级未报、汇总不全，暂不评价。"
     met = t["met"].fillna(False).astype(bool)
     over = met & (t["completion"] > 100)
     lagging = t["pace"] == "滞后"

@@ -15,8 +15,8 @@ from html import escape
 import pandas as pd
 
 from . import charts, narrate
-from ..compute import as_of_date, compute_metrics, compute_series
-from ..errors import Finding, ParameterError
+from ..compute import FLAGS, as_of_date, compute_metrics, compute_series, regions_without_figures
+from ..errors import DataError, Finding, ParameterError
 from ..formatting import format_amount, format_change, format_percent, format_value
 from ..data import Dataset, check_dataset, is_sql_url, load_dataset, raise_on_errors
 from ..params import PackParams, make_params
@@ -95,6 +95,21 @@ class Pack:
         return f"数据来源：{src}；数据截至{self.as_of:%Y年%m月%d日}"
 
     @property
+    def incomplete_note(self) -> str:
+        """One sentence when this region's totals miss some children (compute rule 5), naming the children that
+        reported nothing; "" when every total is complete."""
+        m = self.region_metrics
+        lacking = m[m["flag_codes"].map(lambda codes: "children_incomplete" in codes)]
+        if lacking.empty:
+            return ""
+        regions = self.dataset.regions
+        silent = [regions.at[r, "name"] for r in regions_without_figures(self.metrics)
+                  if regions.at[r, "parent"] == self.region]
+        who = f"{'、'.join(silent)}未报{self.period}数字" if silent else "部分下级未报部分指标"
+        return (f"{who}，{self.scope}{len(lacking)}项指标的合计不全，这些指标不作同比，也暂不评价目标完成情况；"
+                "待数字报齐后重新生成。")
+
+    @property
     def key_indicators(self) -> list[str]:
         m = self.region_metrics
         return m[(m["tier"] == 1) & m["value"].notna()].sort_values(["theme_order", "order"])["indicator"].tolist()
@@ -147,6 +162,12 @@ def open_pack(params: PackParams | dict) -> Pack:
     charts.use_svg()
     ds, warnings, metrics, series = _prepared(params.data_dir, _mtime_key(params.data_dir), params.year, params.as_of)
     region = ds.region_code(params.region)
+    if region in regions_without_figures(metrics):
+        name = ds.regions.at[region, "name"]
+        when = f"{params.year}年" + (f"（截至{params.as_of}）" if params.as_of else "")
+        raise DataError(f"{name}{when}没有任何数字，却有目标或上年数字：照这样生成，简报会说“没有下达目标”“无上年数据”，"
+                        f"都是错的。这份简报不生成。请补入{name}{when}的数字（如用 briefing import 导入它的报表）后重新生成。",
+                        file=ds.file("figures"))
     mine = [w for w in warnings if w.region in ("", region)]
     return Pack(params=params, dataset=ds, region=region, metrics=metrics, series=series, warnings=tuple(mine))
 
@@ -175,8 +196,9 @@ def show_headlines(pack: Pack) -> Html:
     for ind in pack.key_indicators:
         row = m.loc[ind]
         value = format_amount(row["value"], row["unit"], int(row["decimals"]), row["approx"])
-        yoy = narrate.phrase_yoy(row, same_period=pack.mid_year) or "无上年同期数据"
-        target = narrate.phrase_target(row)
+        yoy = narrate.phrase_yoy(row, same_period=pack.mid_year) or (
+            "汇总不全，不作同比" if row["yoy"] == "汇总不全" else "无上年同期数据")
+        target = "汇总不全，暂不评价" if row.get("status") == "汇总不全" else narrate.phrase_target(row)
         good = row.get("status") in ("超额完成", "完成", "达到", "控制在目标内") or row["pace"] in ("同步", "超前")
         bad = row["pace"] == "滞后" or (row.get("status") in ("未完成", "未达到", "超出目标") and not row["pace"])
         status = "bad" if bad else ("good" if good else "plain")
@@ -188,7 +210,8 @@ def show_headlines(pack: Pack) -> Html:
 
 def show_narrative(pack: Pack) -> Html:
     m = pack.region_metrics
-    paras = [f"<p>{escape(narrate.narrate_completion(m, pack.scope))}</p>"]
+    paras = [f"<p>{escape(incomplete)}</p>" for incomplete in [pack.incomplete_note] if incomplete]
+    paras.append(f"<p>{escape(narrate.narrate_completion(m, pack.scope))}</p>")
     highlights = narrate.narrate_highlights(m)
     if highlights:
         paras.append(f"<p>{escape('成效较为突出的是：' + '；'.join(highlights) + '。')}</p>")
@@ -282,9 +305,13 @@ def show_data_note(pack: Pack) -> Html:
         items.append("时间进度：截至日已过天数 ÷ 全年天数；年度累计类指标完成率低于时间进度即为“进度滞后”。")
     if ds.is_sample:
         items.insert(0, "本简报所用数据为示例数据，数字均为虚构，仅用于演示。")
+    if pack.incomplete_note:
+        items.append("数据提示：" + pack.incomplete_note)
     flags = pack.region_metrics[pack.region_metrics["flags"] != ""]
     for _, r in flags.iterrows():
-        items.append(f"数据提示：{r['name']}——{r['flags']}")
+        rest = "；".join(f for f in r["flags"].split("；") if f != FLAGS["children_incomplete"])
+        if rest:
+            items.append(f"数据提示：{r['name']}——{rest}")
     for w in pack.warnings:
         items.append(f"数据提示：{w.message}")
     return Html('<div class="data-note"><ul>' + "".join(f"<li>{escape(i)}</li>" for i in items) + "</ul></div>", "数据说明")
