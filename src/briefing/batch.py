@@ -21,7 +21,7 @@ from pathlib import Path
 
 
 from . import config
-from .compute import compute_metrics
+from .compute import compute_metrics, incomplete_data
 from .data import check_dataset, load_dataset, raise_on_errors
 from .errors import BriefingError
 from .params import FORMATS, Meeting, load_meeting
@@ -39,6 +39,7 @@ class BatchResult:
     out_dir: Path
     packs: list[PackResult]
     seconds: float
+    incomplete: dict = dataclasses.field(default_factory=dict)   # region → why its pack rests on incomplete data
 
     @property
     def failed(self) -> list[PackResult]:
@@ -253,11 +254,16 @@ def render_meeting(meeting_file: str | Path, *, workers: int | None = None, regi
         results.sort(key=lambda r: order.get(r.region, 1e9))
         batch = BatchResult(meeting=meeting, out_dir=out_dir, packs=results, seconds=time.perf_counter() - t0)
         metrics = compute_metrics(ds, meeting.year, meeting.as_of or None)
+        incomplete = incomplete_data(ds, metrics)
+        batch.incomplete = {ds.regions.at[c, "name"]: why for c, why in incomplete.items()
+                            if ds.regions.at[c, "name"] in {r.region for r in results if r.status != "failed"}}
         with _output_errors():
             write_manifest(batch, ds, warnings)
             write_index(batch, ds, metrics)
     echo(f"完成：生成 {ok} 份，跳过 {skipped} 份，失败 {len(batch.failed)} 份，用时 {batch.seconds:.1f} 秒。")
     echo(f"索引页：{config.display_path(out_dir / 'index.html')}")
+    for region, why in batch.incomplete.items():
+        echo(f"  数据不全：{region}——{why}。简报中已注明；数字报齐后请重新生成。")
     for r in batch.failed:
         where = f"第 {r.failed_cell} 个单元格" if r.failed_cell else "执行过程"
         echo(f"  失败：{r.region}，{where}：{r.error}" + (f"（部分执行的笔记本：{r.partial_notebook}）" if r.partial_notebook else ""))

@@ -27,7 +27,7 @@ def _render(args) -> int:
     batch = render_meeting(_from_here(args.meeting), workers=args.workers, regions=regions, force=args.force,
                            scheduler=args.scheduler or None, timeout=args.timeout,
                            formats=[f.strip() for f in args.formats.split(",") if f.strip()] or None)
-    return 1 if batch.failed else 0
+    return 1 if batch.failed else EXIT_NEEDS_CHECKING if batch.incomplete else 0
 
 
 def _validate(args) -> int:

@@ -53,10 +53,10 @@ The rules, stated once (a statistician checks them by hand against the pack):
 from ..periods import same_day_last_year, year_end
 from .dates import as_of_date, pace_status, year_elapsed
 from .metrics import compute_metrics
-from .quality import quality_findings, regions_without_figures
+from .quality import incomplete_data, quality_findings, regions_without_figures
 from .rules import AHEAD_MARGIN_PP, DEFAULT_RULES, FLAGS, PACE_TOLERANCE_PP, ROLLUP_SOURCE, Rules
 from .values import compute_series, values_at
 
 __all__ = ["AHEAD_MARGIN_PP", "DEFAULT_RULES", "FLAGS", "PACE_TOLERANCE_PP", "ROLLUP_SOURCE", "Rules", "as_of_date",
-           "compute_metrics", "compute_series", "quality_findings", "regions_without_figures", "pace_status", "same_day_last_year", "values_at", "year_elapsed",
+           "compute_metrics", "compute_series", "incomplete_data", "quality_findings", "regions_without_figures", "pace_status", "same_day_last_year", "values_at", "year_elapsed",
            "year_end"]

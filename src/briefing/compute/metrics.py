@@ -93,7 +93,8 @@ def compute_metrics(ds: Dataset, year: int, as_of: str | dt.date | None = None, 
       exceeded (超额), gap (to the target, ≥ 0, in the unit), status (超额完成/完成/未完成/
       达到/未达到/控制在目标内/超出目标/"");
     - pacing: time_progress, pace_gap, pace (超前/同步/滞后/"");
-    - rank, rank_prev, rank_change (positive = moved up), peers, tied (并列);
+    - rank, rank_prev, rank_change (positive = moved up), peers (how many ranked), peer_group_size (how many
+      the group has: more than peers when some did not report), tied (并列);
     - flags ("；"-joined texts), flag_codes (tuple of ``FLAGS`` keys), year, as_of.
 
     >>> m = compute_metrics(load_dataset("data/sample"), 2025, "2025-06-30")   # doctest: +SKIP
@@ -159,6 +160,10 @@ def compute_metrics(ds: Dataset, year: int, as_of: str | dt.date | None = None, 
         "time_progress": col(np.where(paced, progress, np.nan)), "pace_gap": col(pace_gap), "pace": col(pace),
         "rank": col(rank), "rank_prev": col(rank_prev), "rank_change": col(rank_prev - rank),
         "peers": col(peers), "tied": col(tied),
+        # how many the region's peer group has: more than ``peers`` when some did not report (ranked among fewer)
+        "peer_group_size": col(np.where(np.isnan(rank), np.nan,
+                                        np.where(tree.peer_group >= 0, tree.group_size[np.maximum(tree.peer_group, 0)],
+                                                 np.nan)[:, None])),
         "flags": flags, "flag_codes": flag_codes,
         "year": np.full(len(flat_r), year), "as_of": np.full(len(flat_r), date),
     })

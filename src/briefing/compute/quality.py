@@ -93,3 +93,23 @@ def regions_without_figures(metrics: pd.DataFrame) -> list[str]:
     context = by_region.apply(lambda g: bool(g["target"].notna().any() or g["prev_value"].notna().any()),
                               include_groups=False)
     return [r for r in has.index if not has[r] and context.get(r, False)]
+
+
+def incomplete_data(ds: Dataset, metrics: pd.DataFrame) -> dict[str, str]:
+    """Regions whose pack rests on incomplete data, with why: a total missing some children, or peers ranked
+    without the ones that reported nothing. For the run summary, the index page and the exit code."""
+    silent = set(regions_without_figures(metrics))
+    regions = ds.regions
+    out = {}
+    lacking = metrics[metrics["flag_codes"].map(lambda codes: "children_incomplete" in codes)]
+    for code in dict.fromkeys(lacking["region"]):
+        kids = [regions.at[k, "name"] for k in regions.index[regions["parent"] == code] if k in silent]
+        out[code] = f"合计不全（{'、'.join(kids) + '未报' if kids else '部分下级缺部分指标'}）"
+    for code in regions.index:
+        if code in silent or not regions.at[code, "parent"]:
+            continue
+        peers = regions.index[(regions["parent"] == regions.at[code, "parent"]) & (regions["group"] == regions.at[code, "group"])]
+        gone = [regions.at[p, "name"] for p in peers if p in silent and p != code]
+        if gone:
+            out[code] = "；".join(filter(None, [out.get(code, ""), f"同级比较缺{'、'.join(gone)}"]))
+    return out

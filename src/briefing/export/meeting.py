@@ -87,12 +87,15 @@ def write_index(batch, ds, metrics: pd.DataFrame) -> Path:
     rows = []
     for r in batch.packs:
         code = ds.region_code(r.region)
-        m = metrics[(metrics["region"] == code) & metrics["target"].notna() & metrics["value"].notna()]
+        m = metrics[(metrics["region"] == code) & metrics["target"].notna() & metrics["value"].notna()
+                    & (metrics["status"] != "汇总不全")]   # an incomplete total is neither met nor missed
         met = int(m["met"].fillna(False).astype(bool).sum())
         completion = f"{met}/{len(m)} 项达到目标" if len(m) else "—"
         avg = m["completion"].dropna()
         lag = int((m["pace"] == "滞后").sum())
         extra = f"，{lag} 项进度滞后" if lag else ""
+        why = getattr(batch, "incomplete", {}).get(r.region)
+        extra += f"；数据不全：{why}" if why else ""
         folder = batch.out_dir / safe_name(r.region)
         if r.status == "failed":
             links = f'<span class="bad">生成失败：{escape(r.error)}</span>'

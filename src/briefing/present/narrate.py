@@ -156,9 +156,11 @@ def narrate_ranks(metrics: pd.DataFrame, area: str, group: str = "同级单位",
     if rows.empty or not area:
         return ""
     peers = int(rows["peers"].max())
+    size = int(rows["peer_group_size"].max()) if "peer_group_size" in rows and rows["peer_group_size"].notna().any() else peers
     parts = [f"{r['name']}{phrase_rank(r, '')}" for _, r in rows.head(limit).iterrows()]
     best = rows[rows["rank"] <= max(1, peers // 4)]
-    text = f"在{area}{peers}个{group}中，" + "；".join(parts) + "。"
+    among = f"在{area}{peers}个{group}中" if size <= peers else f"在{area}已报数的{peers}个{group}中（共{size}个，{size - peers}个未报）"
+    text = among + "，" + "；".join(parts) + "。"
     if len(best) >= 2:
         text += f"{_join(list(best['name']))}走在{area}前列。"
     return text

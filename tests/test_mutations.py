@@ -1,0 +1,128 @@
+"""No confident wrong pack: single mutations of the sample data that once produced one, each stopped or said.
+
+Each test copies data/sample, changes one thing, and checks what validate, the arithmetic and the pack
+say. The corpus grows with every bug found (README: reliability).
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from briefing.cli import EXIT_NEEDS_CHECKING, main
+from briefing.compute import compute_metrics, incomplete_data, quality_findings, regions_without_figures
+from briefing.data import check_dataset, load_dataset
+from briefing.errors import DataError
+from briefing.present.pack import open_pack, show_data_note, show_headlines, show_narrative
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def sample_copy(tmp_path: Path, name: str = "data") -> Path:
+    folder = tmp_path / name
+    shutil.copytree(ROOT / "data" / "sample", folder)
+    return folder
+
+
+def edit_figures(folder: Path, change) -> None:
+    f = pd.read_csv(folder / "figures.csv", dtype=str, keep_default_na=False)
+    change(f).to_csv(folder / "figures.csv", index=False)
+
+
+def text_of(html) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html._repr_html_()))
+
+
+@pytest.fixture(scope="module")
+def county_missing(tmp_path_factory) -> Path:
+    """湖滨区 (SL03) sent nothing for 2025: every one of its 2025 figures removed."""
+    folder = sample_copy(tmp_path_factory.mktemp("missing"))
+    edit_figures(folder, lambda f: f[~((f.region == "SL03") & (f.year == "2025") & (f.as_of == "2025-12-31"))])
+    return folder
+
+
+def test_a_county_with_no_figures_gets_no_pack_and_says_why(county_missing):
+    with pytest.raises(DataError, match="湖滨区2025年没有任何数字，却有目标或上年数字"):
+        open_pack({"region": "湖滨区", "year": 2025, "data_dir": str(county_missing)})
+    metrics = compute_metrics(load_dataset(county_missing), 2025)
+    assert regions_without_figures(metrics) == ["SL03"]
+
+
+def test_the_parents_incomplete_total_states_no_change_and_no_completion(county_missing):
+    pack = open_pack({"region": "示例市", "year": 2025, "data_dir": str(county_missing)})
+    m = pack.region_metrics
+    assert set(m.loc[m["value"].notna(), "yoy"]) == {"汇总不全"}
+    assert m["change_pct"].isna().all() and m["completion"].isna().all()
+    narrative = text_of(show_narrative(pack))
+    assert narrative.startswith(" 湖滨区未报2025年数字") and "同比下降" not in narrative and "已完成0项" not in narrative
+    assert "汇总不全，暂不评价" in text_of(show_headlines(pack))
+    assert "湖滨区未报" in text_of(show_data_note(pack))
+
+
+def test_peers_ranked_without_the_missing_county_say_so(county_missing):
+    pack = open_pack({"region": "城关区", "year": 2025, "data_dir": str(county_missing)})
+    assert "已报数的11个县(市)区中（共12个，1个未报）" in text_of(show_narrative(pack))
+    why = incomplete_data(load_dataset(county_missing), compute_metrics(load_dataset(county_missing), 2025))
+    assert "湖滨区" in why["SL00"] and why["SL01"] == "同级比较缺湖滨区"
+
+
+def test_a_group_written_with_other_brackets_is_the_same_peer_group(tmp_path):
+    folder = sample_copy(tmp_path)
+    regions = pd.read_csv(folder / "regions.csv", dtype=str, keep_default_na=False)
+    regions.loc[regions["code"] == "SL02", "group"] = "县（市）区"
+    regions.to_csv(folder / "regions.csv", index=False)
+    ds = load_dataset(folder)
+    assert ds.regions.at["SL02", "group"] == ds.regions.at["SL01", "group"]
+    m = compute_metrics(ds, 2025)
+    assert (m.loc[m["region"] == "SL02", "peers"].dropna() > 1).all()
+
+
+def test_a_group_of_one_beside_a_group_of_many_is_flagged(tmp_path):
+    folder = sample_copy(tmp_path)
+    regions = pd.read_csv(folder / "regions.csv", dtype=str, keep_default_na=False)
+    regions.loc[regions["code"] == "SL02", "group"] = "县市区"
+    regions.to_csv(folder / "regions.csv", index=False)
+    warnings = [f for f in check_dataset(load_dataset(folder)) if f.region == "SL02"]
+    assert warnings and "唯一的地区" in warnings[0].message
+
+
+def test_a_likely_typo_reaches_validate_with_its_cell_and_the_parents_total_carries_it(tmp_path, capsys):
+    folder = sample_copy(tmp_path)
+    m = None
+
+    def tenfold(f):
+        hit = (f.region == "SL02") & (f.year == "2025") & (f.as_of == "2025-12-31") & (f.indicator == "new_members")
+        f.loc[hit, "value"] = str(int(f.loc[hit, "value"].iloc[0]) * 10)
+        return f
+    edit_figures(folder, tenfold)
+    found = quality_findings(load_dataset(folder))
+    county = [f for f in found if f.region == "SL02"]
+    city = [f for f in found if f.region == "SL00"]
+    assert county and county[0].row and "疑为录入错误" in county[0].message
+    assert city and "来自新华区" in city[0].message
+    assert main(["validate", str(folder)]) == EXIT_NEEDS_CHECKING
+    assert "待核实" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("text", ["38,35", "2,0,1", "1,2345"])
+def test_a_number_with_misplaced_separators_is_never_read(tmp_path, text):
+    folder = sample_copy(tmp_path)
+
+    def garble(f):
+        f.loc[0, "value"] = text
+        return f
+    edit_figures(folder, garble)
+    with pytest.raises(Exception) as info:
+        load_dataset(folder)
+    assert "逗号位置不对" in str(info.value) and "第 2 行" in str(info.value)
+
+
+def test_a_traditional_spelling_in_the_meeting_or_command_line_suggests_the_region():
+    ds = load_dataset("data/sample")
+    with pytest.raises(DataError, match="是否为“城关区”"):
+        ds.region_code("城關區")
+    assert ds.region_code(" 城关区 ") == "SL01"
