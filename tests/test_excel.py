@@ -317,3 +317,29 @@ def test_arbitrary_sheets_never_raise_anything_but_a_briefing_error(rows):
         res.summary()
     except BriefingError:
         pass
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.lists(cell_values, min_size=3, max_size=3), min_size=1, max_size=5),
+       st.sampled_from(["2025年1—6月基层工会工作统计表", "2025年度目标任务分解表", "填报单位：城关区总工会", ""]))
+def test_a_form_or_a_target_sheet_of_any_cells_is_read_or_refused_by_address(rows, title):
+    """Per-region forms and target tables: every value cell is read, blank, or refused by its address; nothing
+    raises but a BriefingError, and a target is never a figure."""
+    labels = ["新建基层工会", "新发展会员", "入会率", "送温暖资金", "受理来信来访"]
+    body = [[labels[i], *row] for i, row in enumerate(rows)]
+    form = build_workbook({"Sheet1": {"rows": [[title], ["填报单位：城关区总工会"],
+                                               ["指标名称", "本期", "上年同期", "目标"], *body]}})
+    table = build_workbook({"Sheet1": {"rows": [[title], ["地区", "新建基层工会(家)", "入会率(%)", "受理来信来访(件)"],
+                                                *[["城关区新华区湖滨区东湖县西山县"[3 * i:3 * i + 3], *row]
+                                                  for i, row in enumerate(rows)]]}})
+    for data in (form, table):
+        try:
+            res = read_workbook(data, CATALOG, name="r.xlsx", year=2025)
+            res.summary()
+        except BriefingError:
+            continue
+        if "目标" in title and data is table:
+            assert len(res.figures) == 0
+        read = set(res.figures["cell"]) | set(res.targets["cell"])
+        refused = {f.cell for f in res.findings if f.cell and f.level == "error"}
+        assert not (read & set(res.sheets[0].blank)) and not (read & refused)
