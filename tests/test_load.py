@@ -237,3 +237,11 @@ def test_thousands_separators_are_read_only_when_unambiguous(tmp_path):
     text = str(info.value)
     assert "第 3 行，“value”列，值“38,35”" in text and "逗号位置不对" in text
     assert "第 4 行，“value”列，值“2,0,1”" in text and len(info.value.findings) == 2
+
+
+def test_a_count_in_scientific_notation_is_read_and_said(tmp_path):
+    folder = make_dataset(tmp_path / "s", [("A1", 2025, "", "new_unions", "1.2e3")])
+    ds = load_dataset(folder)
+    assert ds.figures["value"].tolist() == [1200.0]
+    warnings = [f for f in check_dataset(ds) if f.level == "warning" and "科学计数法" in f.message]
+    assert len(warnings) == 1 and warnings[0].row == 2 and warnings[0].value == "1.2e3"

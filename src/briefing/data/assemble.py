@@ -211,6 +211,8 @@ def _figures(raw: pd.DataFrame, regions: pd.DataFrame, catalog: pd.DataFrame, fi
         file=file, row=int(line), column="as_of", value=raw_text(raw["as_of"], line)), "截止日期与年份不符", file)
 
     value = numbers(raw["value"])
+    _scientific(raw, indicator, catalog, file, findings)
+
     def value_finding(line):
         text = raw_text(raw["value"], line)
         if text == "":
@@ -289,5 +291,25 @@ def assemble_dataset(tables: Tables, *, meta: dict, fingerprint: str, location: 
     if errors:
         raise ValidationError(sorted(errors, key=lambda f: (f.file, f.row or 0, f.column)))
     return Dataset(regions=regions, catalog=catalog, figures=figures, targets=targets, meta=dict(meta),
-                   fingerprint=fingerprint, location=location, files=dict(files))
+                   fingerprint=fingerprint, location=location, files=dict(files),
+                   load_warnings=tuple(f for f in findings if f.level != "error"))
+
+
+def _scientific(raw: pd.DataFrame, indicator: pd.Categorical, catalog: pd.DataFrame, file: str,
+                findings: list[Finding]) -> None:
+    """A count written in scientific notation (1e4, what Excel shows for a long number) is read, and said: it
+    may have lost digits on the way."""
+    text = as_category(raw["value"]) if not pd.api.types.is_numeric_dtype(raw["value"].dtype) else None
+    if text is None:
+        return
+    sci = pd.Index(text.cat.categories.astype(str)).str.fullmatch(r"[+-]?\d+(\.\d*)?[eE][+-]?\d+")
+    if not sci.any():
+        return
+    codes = text.cat.codes.to_numpy()
+    rows = np.flatnonzero(np.append(sci, False)[codes])
+    ids = pd.Series(indicator).astype(str).to_numpy()
+    counts = set(catalog.index[catalog["kind"] != "rate"])
+    Collector(findings).rows(raw.index[[i for i in rows if ids[i] in counts]], lambda line: Finding(
+        "warning", "数值写成了科学计数法，已按它表示的数读入。Excel 把长数字显示成这样时可能丢了后几位：请核对原始数字。",
+        file=file, row=int(line), column="value", value=raw_text(raw["value"], line)), "科学计数法", file)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import re
 import warnings
 from pathlib import Path
 
@@ -80,6 +81,9 @@ def _encoding_error(path: Path, name: str) -> DataError:
     return DataError(what + "请在 Excel 中“另存为”，类型选“CSV UTF-8（逗号分隔）(*.csv)”，然后重试。", file=name)
 
 
+_SCIENTIFIC = re.compile(rb"[\d.][eE][+-]?\d")
+
+
 def _read_csv(folder: Path, key: str, columns: list[str], numeric: dict[str, str]) -> pd.DataFrame:
     """One CSV as categorical text columns (and, when every cell is a number, typed numeric ones)."""
     name = config.DATASET_FILES[key]
@@ -104,6 +108,8 @@ def _read_csv(folder: Path, key: str, columns: list[str], numeric: dict[str, str
     usecols = [stripped[c] for c in present]
     text = {stripped[c]: "category" for c in present if c not in numeric}
     typed = {stripped[c]: t for c, t in numeric.items() if c in stripped}
+    if typed and _SCIENTIFIC.search(path.read_bytes()):
+        typed = {}   # a number like 1.2e3 somewhere: read as text so that it can be pointed at (see assemble)
     def read(dtypes):
         with warnings.catch_warnings():  # a cell too large for its type warns before it raises
             warnings.simplefilter("ignore", RuntimeWarning)
