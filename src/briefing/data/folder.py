@@ -109,7 +109,7 @@ def _read_csv(folder: Path, key: str, columns: list[str], numeric: dict[str, str
     text = {stripped[c]: "category" for c in present if c not in numeric}
     typed = {stripped[c]: t for c, t in numeric.items() if c in stripped}
     if typed and _SCIENTIFIC.search(path.read_bytes()):
-        typed = {col: "category" for col in typed}   # a number like 1.2e3 somewhere: read as text, to point at it (assemble)
+        typed = {col: "str" for col in typed}   # a number like 1.2e3 somewhere: read as text, to point at it (assemble)
     def read(dtypes):
         with warnings.catch_warnings():  # a cell too large for its type warns before it raises
             warnings.simplefilter("ignore", RuntimeWarning)
