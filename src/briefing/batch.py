@@ -24,7 +24,8 @@ from . import config
 from .compute import compute_metrics, incomplete_data
 from .data import check_dataset, load_dataset, raise_on_errors
 from .errors import BriefingError
-from .params import FORMATS, Meeting, load_meeting
+from .params import FORMATS, Meeting, _valid_date, load_meeting
+from .periods import SOURCE_DATE_EPOCH, epoch_of
 from .export.failures import describe_failure, describe_os_error
 from .export.files import safe_name, write_atomic
 from .export.meeting import write_index, write_manifest
@@ -50,6 +51,7 @@ def _inputs_fingerprint(meeting: Meeting, region: str, data_fingerprint: str) ->
     h = hashlib.sha256()
     h.update(json.dumps(dataclasses.asdict(meeting.params_for(region)), ensure_ascii=False, sort_keys=True).encode())
     h.update(json.dumps(list(meeting.formats)).encode())
+    h.update(meeting.render_date.encode())   # the 生成日期 the pack shows
     h.update(data_fingerprint.encode())
     h.update(config.resolve(meeting.notebook).read_bytes())
     h.update(config.VERSION.encode())
@@ -206,15 +208,22 @@ class _DaskPool:
 
 def render_meeting(meeting_file: str | Path, *, workers: int | None = None, regions: list[str] | None = None,
                    force: bool = False, scheduler: str | None = None, timeout: float | None = None,
-                   formats: list[str] | None = None, echo=print) -> BatchResult:
+                   formats: list[str] | None = None, render_date: str = "", echo=print) -> BatchResult:
     """Render the packs of a meeting into outputs/<meeting>/<region>/ and write manifest.json and index.html.
 
     Regions run in parallel (``workers`` processes, default one per core, or an existing Dask
     cluster at ``scheduler``); a failing region becomes an error entry while the rest finish;
-    unchanged regions are skipped unless ``force``.
+    unchanged regions are skipped unless ``force``. ``render_date`` (or the meeting's) is the 生成日期 every pack
+    shows, so the same inputs give byte-identical packs on any day; manifest.json keeps the real time.
     """
     t0 = time.perf_counter()
     meeting = load_meeting(meeting_file)
+    if render_date:
+        if not _valid_date(render_date):
+            raise BriefingError(f"--render-date “{render_date}”不是有效日期，请写成 YYYY-MM-DD，如 2026-01-20。")
+        meeting = dataclasses.replace(meeting, render_date=render_date)
+    if meeting.render_date:   # workers, their kernels and papermill's own kernels all inherit it
+        os.environ[SOURCE_DATE_EPOCH] = epoch_of(meeting.render_date)
     if formats:
         bad = [f for f in formats if f not in FORMATS]
         if bad:

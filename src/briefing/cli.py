@@ -26,7 +26,8 @@ def _render(args) -> int:
     regions = [r.strip() for r in args.regions.split(",") if r.strip()] if args.regions else None
     batch = render_meeting(_from_here(args.meeting), workers=args.workers, regions=regions, force=args.force,
                            scheduler=args.scheduler or None, timeout=args.timeout,
-                           formats=[f.strip() for f in args.formats.split(",") if f.strip()] or None)
+                           formats=[f.strip() for f in args.formats.split(",") if f.strip()] or None,
+                           render_date=args.render_date)
     return 1 if batch.failed else EXIT_NEEDS_CHECKING if batch.incomplete else 0
 
 
@@ -132,6 +133,8 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--formats", default="", help="输出格式，逗号分隔：html,pdf,docx（默认：会议文件中的 formats）")
     r.add_argument("--scheduler", default="", help="在已有的 Dask 集群上运行，如 tcp://10.0.0.5:8786")
     r.add_argument("--timeout", type=float, default=600, help="单份简报执行的最长秒数（默认 600），超时的地区记为失败，其余地区照常生成")
+    r.add_argument("--render-date", default="", metavar="YYYY-MM-DD",
+                   help="简报上的生成日期（默认：会议文件的 render_date，没有时为当天）；同样的输入在任何一天生成同样的简报")
     r.set_defaults(func=_render)
     v = sub.add_parser("validate", help="检查数据目录，列出错误和提示")
     v.add_argument("data", nargs="?", default="", help="数据目录、报表文件或数据库地址（默认：项目的 data/sample）")

@@ -140,13 +140,14 @@ class Meeting:
     regions: tuple[str, ...] = ()
     formats: tuple[str, ...] = ("html", "pdf")
     source: str = ""
+    render_date: str = ""          # the 生成日期 every pack shows (reproducible packs); "" = the day of rendering
 
     def params_for(self, region: str) -> PackParams:
         return PackParams(region=region, year=self.year, meeting=self.name, meeting_date=self.meeting_date,
                           as_of=self.as_of, data_dir=self.data_dir)
 
 
-MEETING_KEYS = {"meeting", "notebook", "year", "meeting_date", "as_of", "data_dir", "regions", "formats"}
+MEETING_KEYS = {"meeting", "notebook", "year", "meeting_date", "as_of", "data_dir", "regions", "formats", "render_date"}
 FORMATS = ("html", "pdf", "docx")
 DEFAULT_FORMATS = ("html", "pdf")
 
@@ -216,7 +217,9 @@ def load_meeting(path: str | Path) -> Meeting:
     meeting = Meeting(name=str(data["meeting"]), slug=path.stem, notebook=notebook,
                       year=data["year"], meeting_date=text("meeting_date"), as_of=text("as_of"),
                       data_dir=text("data_dir") or "data/sample", regions=tuple(regions),
-                      formats=tuple(formats), source=shown)
+                      formats=tuple(formats), source=shown, render_date=text("render_date"))
+    if meeting.render_date and not _valid_date(meeting.render_date):
+        raise ParameterError(f"会议文件 {shown} 中 render_date（生成日期）“{meeting.render_date}”不是有效日期，请写成 YYYY-MM-DD。")
     try:
         checked = meeting.params_for("_check_")
     except ParameterError as exc:

@@ -7,7 +7,6 @@ is escaped: a region or indicator name is always shown as text, never as markup.
 
 from __future__ import annotations
 
-import datetime
 import functools
 from dataclasses import dataclass
 from html import escape
@@ -20,6 +19,7 @@ from ..errors import DataError, Finding, ParameterError
 from ..formatting import format_amount, format_change, format_percent, format_value
 from ..data import Dataset, check_dataset, is_sql_url, load_dataset, raise_on_errors
 from ..params import PackParams, make_params
+from ..periods import today
 
 HISTORY_YEARS = 5
 
@@ -297,7 +297,7 @@ def show_data_note(pack: Pack) -> Html:
         f"数据截至：{pack.as_of:%Y年%m月%d日}" + ("（年中数据，同比为与上年同期比较）" if pack.mid_year else "（全年数据）"),
         "数据来源：" + ("；".join(sources) if sources else "—"),
         f"数据集：{ds.meta.get('name', ds.location)}（{ds.location}，数据指纹 {ds.fingerprint}）",
-        f"生成日期：{datetime.date.today():%Y年%m月%d日}",
+        f"生成日期：{today():%Y年%m月%d日}",
         "计算口径：比率由分子、分母重新计算，上级比率为下级分子之和除以分母之和；比率的变化以百分点表示；"
         "上年同期为零时不计算增幅；数字按四舍五入显示。",
     ]
