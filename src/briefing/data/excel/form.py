@@ -25,7 +25,7 @@ from ..catalog import normalise_label, parse_unit, suggest_indicators, unit_fact
 from ..cells import parse_cell
 from .grid import cell_number, compact, impossible, letter, shown, to_catalogue_unit
 from .header import COLUMN_NUMBER_LABELS, FOOTER_PATTERN, HEADING_PATTERN, split_unit
-from .reading import Reader, SheetReport
+from .reading import RowReader, SheetReport
 from .targets import read_target_cell, take_target
 
 LABEL_HEADERS = {"指标名称", "指标", "项目", "指标项目", "统计指标", "指标名", "项目名称", "主要指标", "内容"}
@@ -76,18 +76,13 @@ def _role(parts: list[str]) -> str:
     return "unknown"
 
 
-class FormReader(Reader):
+class FormReader(RowReader):
     """One per-region form, read in stages: header and region, period, then row by row."""
 
     shape = "纵表"
 
-    def __init__(self, sheet, ctx, header):
-        super().__init__(sheet, ctx)
-        self.first, self.last, self.roles = header
-
     def read(self) -> SheetReport:
         report = self.report
-        report.header_rows = (self.first, self.last)
         self.code = self.form_region(self.first)
         if not self.resolve_period(self.first, self._header_periods()):
             return report

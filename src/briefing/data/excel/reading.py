@@ -198,6 +198,15 @@ class Reader:
         return code
 
 
+class RowReader(Reader):
+    """A sheet with one row per indicator (a form, a target list): its header rows and each column's role."""
+
+    def __init__(self, sheet: Sheet, ctx: Context, header: tuple[int, int, dict[int, str]]):
+        super().__init__(sheet, ctx)
+        self.first, self.last, self.roles = header
+        self.report.header_rows = (self.first, self.last)
+
+
 def _where(s: PeriodStatement) -> str:
     return "工作表名称" if s.place == "工作表名称" else f"单元格 {s.place} "
 

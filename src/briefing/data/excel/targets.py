@@ -14,7 +14,7 @@ from ..catalog import normalise_label, parse_unit, unit_factor
 from ..cells import parse_cell
 from .grid import cell_number, compact, letter, shown, to_catalogue_unit
 from .header import FOOTER_PATTERN, TOTAL_PATTERN, split_unit
-from .reading import Reader, SheetReport
+from .reading import Reader, RowReader, SheetReport
 
 MIN_WORDS = re.compile(r"以上|不低于|不少于|至少|达到|≥|>=|及以上")
 MAX_WORDS = re.compile(r"以内|以下|不超过|不高于|控制在|≤|<=|之内")
@@ -141,18 +141,13 @@ class TargetTableReader(Reader):
         return self.ctx.names.parent_name
 
 
-class TargetListReader(Reader):
+class TargetListReader(RowReader):
     """One region's list of targets: 指标 | 目标值 | 单位, the region and year in the title or file name."""
 
     shape = "目标清单"
 
-    def __init__(self, sheet, ctx, header):
-        super().__init__(sheet, ctx)
-        self.first, self.last, self.roles = header
-
     def read(self) -> SheetReport:
         report = self.report
-        report.header_rows = (self.first, self.last)
         if not self.resolve_period(self.first):
             return report
         code = self.form_region(self.first)
