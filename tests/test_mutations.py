@@ -126,3 +126,62 @@ def test_a_traditional_spelling_in_the_meeting_or_command_line_suggests_the_regi
     with pytest.raises(DataError, match="是否为“城关区”"):
         ds.region_code("城關區")
     assert ds.region_code(" 城关区 ") == "SL01"
+
+
+# ------------------------------------------------------------------ any single-cell mutation (property)
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from briefing.compute import quality_findings as _quality  # noqa: E402
+
+SAMPLE_FIGURES = pd.read_csv(ROOT / "data" / "sample" / "figures.csv", dtype=str, keep_default_na=False)
+BASE = load_dataset(ROOT / "data" / "sample")
+BASE_METRICS = compute_metrics(BASE, 2025)
+
+
+def touched(ds, region: str, indicator: str) -> tuple[set[str], set[str]]:
+    """The regions (the region, its ancestors and its peers, whose ranks move) and indicators (the indicator and
+    the rates built on it) a change of one figure may change."""
+    regions, code = {region}, region
+    while ds.regions.at[code, "parent"]:
+        code = ds.regions.at[code, "parent"]
+        regions.add(code)
+    parent = ds.regions.at[region, "parent"]
+    regions |= set(ds.regions.index[ds.regions["parent"] == parent]) if parent else set()
+    cat = ds.catalog
+    indicators = {indicator} | set(cat.index[(cat["numerator"] == indicator) | (cat["denominator"] == indicator)])
+    return regions, indicators
+
+
+CURRENT = SAMPLE_FIGURES.index[(SAMPLE_FIGURES["year"] == "2025") & (SAMPLE_FIGURES["as_of"] == "2025-12-31")]
+
+
+def differs(a, b) -> bool:
+    return not (pd.isna(a) and pd.isna(b)) and a != b
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(pick=st.integers(0, len(CURRENT) - 1),
+       value=st.one_of(st.integers(-50, 10**7).map(str), st.sampled_from(["", "abc", "1,2345", "1e9", "0", "99.99"])))
+def test_any_single_cell_mutation_is_refused_reported_or_changes_only_what_it_touched(tmp_path_factory, pick, value):
+    """One figure of 2025 changed to anything: the load refuses it by row, or validate reports it, or the 2025
+    metrics change only for that region, its parents and peers (ranks) and that indicator and its rates."""
+    row = CURRENT[pick]
+    folder = sample_copy(tmp_path_factory.mktemp("one"))
+    f = SAMPLE_FIGURES.copy()
+    f.loc[row, "value"] = value
+    f.to_csv(folder / "figures.csv", index=False)
+    try:
+        ds = load_dataset(folder)
+    except Exception as exc:   # refused with the row named
+        assert f"第 {row + 2} 行" in str(exc)
+        return
+    if any(x.level == "error" for x in check_dataset(ds)) or _quality(ds):
+        return   # reported before anyone renders
+    regions, indicators = touched(ds, f.at[row, "region"], f.at[row, "indicator"])
+    merged = BASE_METRICS.merge(compute_metrics(ds, 2025), on=["region", "indicator"], suffixes=("", "_new"))
+    changed = merged[[any(differs(r[c], r[c + "_new"]) for c in ("value", "completion", "rank"))
+                      for _, r in merged.iterrows()]]
+    outside = changed[~(changed["region"].isin(regions) & changed["indicator"].isin(indicators))]
+    assert outside.empty, outside[["region", "indicator"]].head().to_string()
