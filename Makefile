@@ -32,10 +32,13 @@ bench: setup  ## Install, then run the benchmark suite and write bench/results.m
 notebooks:  ## Regenerate the .ipynb files from their paired .py (jupytext) files
 	$(VENV)/jupytext --sync notebooks/*.py
 
+bundle: setup  ## Make the offline bundle for machines with no network (see README): dist/briefing-offline-<version>-<commit>/ and .tar
+	$(VENV)/python scripts/bundle.py
+
 lock:  ## Refresh requirements/*.lock (exact versions + hashes) from pyproject.toml; make lock UPGRADE=1 moves every package to the newest allowed
 	scripts/lock.sh
 
 golden:  ## Rewrite the golden files under tests/golden/ after a deliberate change; review with git diff
 	$(VENV)/python scripts/refresh_golden.py
 
-.PHONY: help setup sample render test test-fast notebooks lab golden bench lock
+.PHONY: help setup sample render test test-fast notebooks lab golden bench lock bundle
