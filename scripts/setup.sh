@@ -121,11 +121,33 @@ install_debs() {
     exit 1
   fi
   echo "==> 从离线包安装系统软件包（${#todo[@]} 个）"
-  if ! DEBIAN_FRONTEND=noninteractive $SUDO dpkg -i "${todo[@]}" >/dev/null; then
-    echo "dpkg 安装离线包中的软件包失败（见上面的信息）。离线包是为 $bundle_os 制作的；" >&2
-    echo "请确认本机是同一版本的 Debian，或在联网机器上按本机的系统重新运行 make bundle。" >&2
+  # dpkg -i takes the files in the order given and refuses one whose Pre-Depends is not configured yet
+  # (python3-minimal before python3.11-minimal): a second pass installs what the first could not.
+  local log pass left
+  log="$(mktemp)"
+  for pass in 1 2 3; do
+    if DEBIAN_FRONTEND=noninteractive $SUDO dpkg -i "${todo[@]}" >>"$log" 2>&1; then break; fi
+    left=()
+    for deb in "${todo[@]}"; do
+      dpkg-query -W -f='${Status}' "$(dpkg-deb -f "$deb" Package)" 2>/dev/null | grep -q "install ok installed" \
+        || left+=("$deb")
+    done
+    todo=("${left[@]}")
+    [ ${#todo[@]} -gt 0 ] || break
+  done
+  DEBIAN_FRONTEND=noninteractive $SUDO dpkg --configure -a >>"$log" 2>&1 || true
+  left=()
+  for deb in "$folder"/*.deb; do
+    dpkg-query -W -f='${Status}' "$(dpkg-deb -f "$deb" Package)" 2>/dev/null | grep -q "install ok installed" \
+      || left+=("$(dpkg-deb -f "$deb" Package)")
+  done
+  if [ ${#left[@]} -gt 0 ]; then
+    tail -n 30 "$log" >&2
+    echo "dpkg 没能装好离线包中的这些软件包：${left[*]}（上面是 dpkg 的最后几行信息，全部见 $log）。" >&2
+    echo "离线包是为 Debian $bundle_os 制作的；请确认本机是同一版本，或在与本机同版本的联网 Debian 上重新运行 make bundle。" >&2
     exit 1
   fi
+  rm -f "$log"
 }
 
 if [ -n "$OFFLINE" ]; then

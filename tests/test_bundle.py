@@ -105,17 +105,22 @@ def test_offline_installs_only_missing_or_older_debs_then_checks_the_wheels_agai
     fake.mkdir()
     record = tmp_path / "dpkg-i.txt"
     (fake / "dpkg-query").write_text(f"""#!/bin/sh
-# dpkg-query -W -f=FORMAT NAME: answer from a fixed table
+# dpkg-query -W -f=FORMAT NAME: answer from a fixed table, and from what the stand-in dpkg -i installed
 for name; do :; done
 case "$name" in
-  libfoo1) v=1.0 ;; libbar1) v=3.0 ;; libbaz1) v=9.0 ;;
-  fonts-noto-cjk) exit 1 ;;
+  libfoo1) v=1.0; grep -q libfoo1 {record} 2>/dev/null && v=1.5 ;;
+  libbar1) v=3.0 ;;
+  libbaz1) v=9.0 ;;
+  fonts-noto-cjk) grep -q fonts-noto-cjk {record} 2>/dev/null || exit 1; v=2.0 ;;
   *) exec /usr/bin/dpkg-query "$@" ;;
 esac
 case "$*" in *Version*) printf 'install ok installed %s' "$v" ;; *) printf 'install ok installed' ;; esac
 """)
     (fake / "dpkg").write_text(f"""#!/bin/sh
-[ "$1" = -i ] && {{ shift; for f; do basename "$f"; done > {record}; exit 0; }}
+case "$1" in
+  -i) shift; for f; do basename "$f"; done >> {record}; exit 0 ;;
+  --configure) exit 0 ;;
+esac
 exec /usr/bin/dpkg "$@"
 """)
     (fake / "id").write_text("#!/bin/sh\necho 0\n")  # root, whoever runs the test
