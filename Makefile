@@ -26,7 +26,7 @@ lab:  ## Open JupyterLab on the project with its kernel, to edit theme notebooks
 	$(VENV)/briefing lab
 
 bench: setup  ## Install, then run the benchmark suite and write bench/results.md (long; make bench QUICK=1 for a short run)
-	@$(VENV)/python -c "import psutil" 2>/dev/null || $(VENV)/python -m pip install -q -e '.[bench]'
+	@$(VENV)/python -c "import psutil" 2>/dev/null || $(VENV)/python -m pip install -q -c requirements/test.lock psutil  # the bench extra, at its locked version
 	$(VENV)/python -m bench.run $(if $(QUICK),--quick)
 
 notebooks:  ## Regenerate the .ipynb files from their paired .py (jupytext) files
