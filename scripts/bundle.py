@@ -38,6 +38,7 @@ import subprocess
 import sys
 import tarfile
 import tempfile
+import time
 import tomllib
 from pathlib import Path
 
@@ -260,12 +261,14 @@ briefing 离线安装包（内网机器用）
 
 def build(out: Path, *, debs: bool, tar: bool, quiet: bool) -> Path:
     check_platform()
+    started = time.monotonic()
     version = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
     short = git("rev-parse", "--short=7", "HEAD")
     name = f"briefing-offline-{version}-{short}"
     out.mkdir(parents=True, exist_ok=True)
     final = out / name
     stage = Path(tempfile.mkdtemp(prefix=f".{name}.", dir=out))
+    stage.chmod(0o755)  # mkdtemp makes it 0700; the bundle is read by whoever installs and runs it
     try:
         meta = {"name": name, "version": version}
         print(f"==> 项目（git archive HEAD）→ {name}/briefing/", file=sys.stderr)
@@ -317,7 +320,7 @@ def build(out: Path, *, debs: bool, tar: bool, quiet: bool) -> Path:
             t.add(final, arcname=name)
         partial.replace(archive)
         print(f"==> {archive}（{archive.stat().st_size / 1e6:.1f} MB）", file=sys.stderr)
-    print(f"==> 离线包：{final}（{meta['total_mb']} MB：项目 {sizes['project']}，wheels {sizes['wheels']}，"
+    print(f"==> 离线包：{final}（用时 {time.monotonic() - started:.0f} 秒；{meta['total_mb']} MB：项目 {sizes['project']}，wheels {sizes['wheels']}，"
           f"debs/render {sizes['debs/render']}，debs/python {sizes['debs/python']}）", file=sys.stderr)
     print(f"    带进内网后：cd {name}/briefing && scripts/setup.sh --offline ..（见 {name}/README.txt）", file=sys.stderr)
     return final
