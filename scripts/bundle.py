@@ -26,6 +26,7 @@ The bundle is for the platform it is made on (Debian 12 amd64, CPython 3.11): ma
 from __future__ import annotations
 
 import argparse
+import concurrent.futures
 import datetime as dt
 import hashlib
 import io
@@ -273,8 +274,6 @@ def build(out: Path, *, debs: bool, tar: bool, quiet: bool) -> Path:
         meta = {"name": name, "version": version}
         print(f"==> 项目（git archive HEAD）→ {name}/briefing/", file=sys.stderr)
         meta.update(add_project(stage / "briefing"))
-        print(f"==> Python 软件包（{LOCK}）→ wheels/", file=sys.stderr)
-        add_wheels(stage / "wheels", quiet)
         osr = os_release()
         arch = run(["dpkg", "--print-architecture"], capture_output=True).stdout.strip() if shutil.which("dpkg") else "?"
         groups = {"render": system_packages(), "python": PYTHON_DEBS}
@@ -285,15 +284,21 @@ def build(out: Path, *, debs: bool, tar: bool, quiet: bool) -> Path:
             "debian": osr.get("VERSION_CODENAME", "?"), "debian_version": osr.get("VERSION_ID", "?"), "arch": arch,
             "deb_groups": groups,
         })
-        if debs:
+
+        def fetch_debs() -> dict[str, dict[str, str]]:
             closure = deb_closure(groups)
             for group, packages in closure.items():
                 print(f"==> 系统软件包（{' '.join(groups[group])} 及最小 Debian 上没有的依赖，共 {len(packages)} 个）"
                       f"→ debs/{group}/", file=sys.stderr)
                 add_debs(stage / "debs" / group, packages)
-            meta["debs"] = closure
-        else:
-            meta["debs"] = None
+            return closure
+
+        # apt (resolving, downloading) and pip (downloading) wait on different things: run them side by side.
+        with concurrent.futures.ThreadPoolExecutor(1) as pool:
+            deb_job = pool.submit(fetch_debs) if debs else None
+            print(f"==> Python 软件包（{LOCK}）→ wheels/", file=sys.stderr)
+            add_wheels(stage / "wheels", quiet)
+            meta["debs"] = deb_job.result() if deb_job else None
         sizes = {"project": megabytes(stage / "briefing"), "wheels": megabytes(stage / "wheels")}
         for group in groups:
             sizes[f"debs/{group}"] = megabytes(stage / "debs" / group) if debs else 0.0
