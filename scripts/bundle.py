@@ -56,9 +56,9 @@ def run(argv: list[str], **kw) -> subprocess.CompletedProcess:
     return subprocess.run(argv, check=True, text=True, **kw)
 
 
-def system_packages() -> list[str]:
+def system_packages(project: Path = ROOT) -> list[str]:
     """The Debian packages rendering needs: the SYSTEM_PACKAGES line of scripts/setup.sh (one list, one place)."""
-    m = re.search(r'^SYSTEM_PACKAGES="([^"]+)"', (ROOT / "scripts" / "setup.sh").read_text(encoding="utf-8"), re.M)
+    m = re.search(r'^SYSTEM_PACKAGES="([^"]+)"', (project / "scripts" / "setup.sh").read_text(encoding="utf-8"), re.M)
     if not m:
         raise BundleError("scripts/setup.sh 中找不到 SYSTEM_PACKAGES=\"…\" 一行。")
     return m.group(1).split()
@@ -98,10 +98,10 @@ def check_platform() -> None:
             " 请用 .venv/bin/python scripts/bundle.py 或 make bundle。")
 
 
-def add_wheels(dest: Path, quiet: bool) -> None:
+def add_wheels(dest: Path, lock: Path, quiet: bool) -> None:
     dest.mkdir()
     argv = [sys.executable, "-m", "pip", "download", "--disable-pip-version-check", "--require-hashes",
-            "--no-deps", "--only-binary=:all:", "-r", str(ROOT / LOCK), "-d", str(dest)]
+            "--no-deps", "--only-binary=:all:", "-r", str(lock), "-d", str(dest)]
     if quiet:
         argv.append("-q")
     try:
@@ -109,7 +109,7 @@ def add_wheels(dest: Path, quiet: bool) -> None:
     except subprocess.CalledProcessError as e:
         raise BundleError(f"pip download 没有下载到 {LOCK} 中的全部软件包（见上面 pip 的信息）。"
                           "请检查网络和 pip 的软件源设置；若是某个包没有 wheel，需在 make lock 时换用有 wheel 的版本。") from e
-    pins = lock_pins(ROOT / LOCK)
+    pins = lock_pins(lock)
     names = {norm(w.name.split("-")[0]) for w in dest.glob("*.whl")}
     lost = sorted(set(pins) - names)
     if lost or len(list(dest.iterdir())) != len(pins):
@@ -276,11 +276,13 @@ def build(out: Path, *, debs: bool, tar: bool, quiet: bool) -> Path:
         meta.update(add_project(stage / "briefing"))
         osr = os_release()
         arch = run(["dpkg", "--print-architecture"], capture_output=True).stdout.strip() if shutil.which("dpkg") else "?"
-        groups = {"render": system_packages(), "python": PYTHON_DEBS}
+        # The lock and the package list of the commit in the bundle, whatever the working tree says.
+        lock = stage / "briefing" / LOCK
+        groups = {"render": system_packages(stage / "briefing"), "python": PYTHON_DEBS}
         meta.update({
             "created": dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat(),
             "python": "%d.%d" % sys.version_info[:2], "platform": "linux_x86_64", "lock": LOCK,
-            "lock_sha256": hashlib.sha256((ROOT / LOCK).read_bytes()).hexdigest(),
+            "lock_sha256": hashlib.sha256(lock.read_bytes()).hexdigest(),
             "debian": osr.get("VERSION_CODENAME", "?"), "debian_version": osr.get("VERSION_ID", "?"), "arch": arch,
             "deb_groups": groups,
         })
@@ -297,7 +299,7 @@ def build(out: Path, *, debs: bool, tar: bool, quiet: bool) -> Path:
         with concurrent.futures.ThreadPoolExecutor(1) as pool:
             deb_job = pool.submit(fetch_debs) if debs else None
             print(f"==> Python 软件包（{LOCK}）→ wheels/", file=sys.stderr)
-            add_wheels(stage / "wheels", quiet)
+            add_wheels(stage / "wheels", lock, quiet)
             meta["debs"] = deb_job.result() if deb_job else None
         sizes = {"project": megabytes(stage / "briefing"), "wheels": megabytes(stage / "wheels")}
         for group in groups:

@@ -115,7 +115,7 @@ install_debs() {
   done
   [ ${#todo[@]} -gt 0 ] || return 0
   if [ "$SUDO" = none ]; then
-    echo "需要安装离线包中的系统软件包。请让管理员运行：" >&2
+    echo "需要安装离线包中的系统软件包。请让管理员运行（dpkg 报告依赖问题时，同一命令再运行一次）：" >&2
     echo "  sudo dpkg -i$(printf ' %q' "${todo[@]}")" >&2
     echo "然后重新运行本命令。" >&2
     exit 1
@@ -159,6 +159,11 @@ if [ -n "$OFFLINE" ]; then
     if [ "$bundle_os" != "$here_os" ]; then
       echo "离线包中的系统软件包是为 Debian $bundle_os 制作的，本机是 $here_os，不能安装。" >&2
       echo "请在与本机同版本的联网 Debian 上运行 make bundle，或让管理员安装：$missing" >&2
+      exit 1
+    fi
+    if [ ! -d "$OFFLINE/debs/render" ]; then
+      echo "本机缺少系统软件包：$missing；这个离线包不含系统软件包（制作时用了 --no-debs）。" >&2
+      echo "请用完整的离线包（make bundle），或让管理员安装上述软件包后重新运行本命令。" >&2
       exit 1
     fi
     [ -n "$PYTHON_PACKAGES" ] && install_debs "$OFFLINE/debs/python"
