@@ -249,6 +249,8 @@ briefing 离线安装包（内网机器用）
        scripts/setup.sh --offline ..
      只用 dpkg -i 安装本机缺少（或版本较旧）的系统软件包，再把 Python 软件包装进 briefing/.venv
      （pip --no-index，只从 wheels/ 取，逐个核对哈希），最后安装项目本身。
+     最好由以后生成简报的用户本人运行（系统软件包经 sudo 安装）；若由 root 运行，
+     之后把文件夹交给该用户：chown -R 用户名: /opt/{name}
   5. 生成示例会议的简报：
        .venv/bin/briefing render params/sample-annual-2025.yaml
      结果在 briefing/outputs/ 中。自己的数据放在 briefing/data/，会议文件放在 briefing/params/。
