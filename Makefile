@@ -26,13 +26,19 @@ lab:  ## Open JupyterLab on the project with its kernel, to edit theme notebooks
 	$(VENV)/briefing lab
 
 bench: setup  ## Install, then run the benchmark suite and write bench/results.md (long; make bench QUICK=1 for a short run)
-	@$(VENV)/python -c "import psutil" 2>/dev/null || $(VENV)/python -m pip install -q -e '.[bench]'
+	@$(VENV)/python -c "import psutil" 2>/dev/null || $(VENV)/python -m pip install -q -c requirements/test.lock psutil  # the bench extra, at its locked version
 	$(VENV)/python -m bench.run $(if $(QUICK),--quick)
 
 notebooks:  ## Regenerate the .ipynb files from their paired .py (jupytext) files
 	$(VENV)/jupytext --sync notebooks/*.py
 
+bundle: setup  ## Make the offline bundle for machines with no network (see README): dist/briefing-offline-<version>-<commit>/ and .tar
+	$(VENV)/python scripts/bundle.py
+
+lock:  ## Refresh requirements/*.lock (exact versions + hashes) from pyproject.toml; make lock UPGRADE=1 moves every package to the newest allowed
+	scripts/lock.sh
+
 golden:  ## Rewrite the golden files under tests/golden/ after a deliberate change; review with git diff
 	$(VENV)/python scripts/refresh_golden.py
 
-.PHONY: help setup sample render test test-fast notebooks lab golden bench
+.PHONY: help setup sample render test test-fast notebooks lab golden bench lock bundle
