@@ -25,3 +25,35 @@ def note_line(text: str) -> Html:
     '<p class="muted empty-note">本期没有&lt;数字&gt;。</p>'
     """
     return Html(f'<p class="muted empty-note">{escape(text)}</p>', text)
+
+
+def header_cell(text: str) -> str:
+    """A table header: kept on one line, except a period ("2026年1—6月"), which may break after 年 only.
+
+    >>> header_cell("单位"), header_cell("2026年1—6月")
+    ('<th>单位</th>', '<th class="period"><span class="nw">2026年</span><span class="nw">1—6月</span></th>')
+    """
+    head, sep, tail = text.partition("年")
+    if sep and head.isdigit() and tail:
+        return f'<th class="period"><span class="nw">{escape(head + sep)}</span><span class="nw">{escape(tail)}</span></th>'
+    return f"<th>{escape(text)}</th>"
+
+
+class Raw(str):
+    """Cell markup already escaped (built by ``parts``), put in a table as it is."""
+
+
+def parts(*texts: str) -> Raw:
+    """Texts that each stay on one line, with a line break allowed only between them.
+
+    >>> parts("51.4%", "（进度正常）")
+    '<span class="nw">51.4%</span><span class="nw">（进度正常）</span>'
+    """
+    return Raw("".join(f'<span class="nw">{escape(t)}</span>' for t in texts if t))
+
+
+def cell(value) -> str:
+    """A table cell: text escaped, ``Raw`` markup as it is; a ``Raw`` cell may wrap between its parts."""
+    if isinstance(value, Raw):
+        return f'<td class="parts">{value}</td>'
+    return f"<td>{escape(str(value))}</td>"

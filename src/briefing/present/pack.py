@@ -15,7 +15,7 @@ from html import escape
 import pandas as pd
 
 from . import charts, narrate, places
-from .blocks import Html
+from .blocks import Html, cell, header_cell, parts
 from ..compute import (DOUBT_FLAGS, DOUBTFUL, GOOD_STATUS, PROBLEM_STATUS, ROLLUP_SOURCE, STATUS, as_of_date,
                        compute_metrics, compute_series, year_elapsed)
 from ..errors import Finding, ParameterError
@@ -258,8 +258,9 @@ def show_next_targets(pack: Pack) -> Html:
         now_text = format_amount(now, ind["unit"], int(ind["decimals"])) if now is not None and pd.notna(now) else "—"
         rows.append(f"<tr><td>{escape(ind['name'])}</td><td>{escape(goal)}</td><td>{escape(now_text)}</td>"
                     f"<td>{escape(r['issuer'] or '—')}</td></tr>")
-    return Html(f"""<table class="data"><thead><tr><th>指标</th><th>{year}年目标</th><th>{pack.params.year}年实绩</th>
-<th>下达单位</th></tr></thead><tbody>{''.join(rows)}</tbody></table>""", f"{year}年目标")
+    head = "".join(header_cell(h) for h in ("指标", f"{year}年目标", f"{pack.params.year}年实绩", "下达单位"))
+    return Html(f'<div class="table-box"><table class="data"><thead><tr>{head}</tr></thead>'
+                f'<tbody>{"".join(rows)}</tbody></table></div>', f"{year}年目标")
 
 
 def _done_cell(r: pd.Series) -> str:
@@ -270,7 +271,7 @@ def _done_cell(r: pd.Series) -> str:
         return "—"
     if pd.isna(r["completion"]):
         return r["status"]
-    return f"{format_percent(r['completion'], 1)}（{r['status']}）"
+    return parts(format_percent(r["completion"], 1), f"（{r['status']}）")
 
 
 def _table_cells(r: pd.Series, ranked: bool, mid_year: bool) -> list[str]:
@@ -309,8 +310,8 @@ def show_table(pack: Pack) -> Html:
         for _, r in group.iterrows():
             cells = _table_cells(r, ranked, pack.mid_year)
             css = ' class="doubtful"' if _doubtful(r) else ""
-            body.append(f"<tr{css}>" + "".join(f"<td>{escape(str(c))}</td>" for c in cells) + "</tr>")
-    thead = "".join(f"<th>{escape(h)}</th>" for h in head)
+            body.append(f"<tr{css}>" + "".join(cell(c) for c in cells) + "</tr>")
+    thead = "".join(header_cell(h) for h in head)
     return Html(f'<div class="table-box"><table class="data full"><thead><tr>{thead}</tr></thead>'
                 f'<tbody>{"".join(body)}</tbody></table></div>', "指标总表")
 

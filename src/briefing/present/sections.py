@@ -12,7 +12,7 @@ from html import escape
 import pandas as pd
 
 from . import narrate
-from .blocks import Html
+from .blocks import Html, cell, header_cell, parts
 from ..compute import DOUBTFUL, STATUS, months_elapsed, year_elapsed
 from ..errors import BriefingError
 from ..formatting import (format_amount, format_change, format_date, format_figure, format_percent, format_points,
@@ -165,8 +165,8 @@ def _remaining_sentences(rest: pd.DataFrame, scope: str, done_word: str, rest_wo
 
 def _table(head: list[str], rows: list[list[str]], css: str = "data") -> str:
     """A table in its own box (a narrow screen scrolls the box, not the page)."""
-    thead = "".join(f"<th>{escape(h)}</th>" for h in head)
-    body = "".join("<tr>" + "".join(f"<td>{escape(str(c))}</td>" for c in cells) + "</tr>" for cells in rows)
+    thead = "".join(header_cell(h) for h in head)
+    body = "".join("<tr>" + "".join(cell(c) for c in cells) + "</tr>" for cells in rows)
     return f'<div class="table-box"><table class="{css}"><thead><tr>{thead}</tr></thead><tbody>{body}</tbody></table></div>'
 
 
@@ -392,7 +392,7 @@ def show_topic_table(pack: Pack, topic: str) -> Html:
         elif pd.isna(r["value"]):
             done = "—"
         else:
-            done = (f"{format_percent(r['completion'], 1)}（{r['status']}）" if pd.notna(r["completion"])
+            done = (parts(format_percent(r["completion"], 1), f"（{r['status']}）") if pd.notna(r["completion"])
                     else r["status"])
         cells.append(done)
         if ranked:
