@@ -7,6 +7,8 @@ HTML and PDF carry them as searchable vector text.
 
 from __future__ import annotations
 
+import difflib
+
 import altair as alt
 import pandas as pd
 
@@ -262,7 +264,7 @@ def check_indicator(indicator: str, catalog: pd.DataFrame, function: str = "char
         return
     cell = _calling_cell(indicator)
     where = f"笔记本中调用 {function} 的单元格（{cell}）" if cell else f"笔记本中调用 {function} 的单元格"
-    close = [i for i in catalog.index if indicator and (indicator in i or i in indicator)][:3]
+    close = difflib.get_close_matches(str(indicator), [str(i) for i in catalog.index], n=3, cutoff=0.6)
     hint = f"是否想写 {'、'.join(close)}？" if close else ""
     raise ParameterError(f"指标编号“{indicator}”不在指标目录（indicators.csv 的 id 列）中。{hint}"
                          f"请改正{where}中的指标编号。")
