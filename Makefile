@@ -32,7 +32,8 @@ bench: setup  ## Install, then run the benchmark suite and write bench/results.m
 notebooks:  ## Regenerate the .ipynb files from their paired .py (jupytext) files
 	$(VENV)/jupytext --sync notebooks/*.py
 
-golden:  ## Rewrite the golden files under tests/golden/ after a deliberate change; review with git diff
+golden:  ## Rewrite the golden files under tests/golden/ (metrics, chart specs, narrative) after a deliberate change; review with git diff
 	$(VENV)/python scripts/refresh_golden.py
+	BRIEFING_UPDATE_GOLDEN=1 $(VENV)/python -m pytest -q tests/test_presentation.py
 
 .PHONY: help setup sample render test test-fast notebooks lab golden bench

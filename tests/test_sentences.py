@@ -327,7 +327,7 @@ def test_small_things_a_reader_notices(mid, imported):
     css = (ROOT / "src/briefing/present/templates/briefing/pack.css").read_text(encoding="utf-8")
     assert "tr.theme-row { break-after: avoid" in css and "white-space: nowrap; }  /* never" in css
     lo, hi = charts._padded_domain(pd.Series([-13.7, 66.5]))     # room beyond each bar end for its label
-    assert lo == pytest.approx(-13.7 - 0.2 * 80.2) and hi == pytest.approx(66.5 + 0.2 * 80.2)
+    assert (lo, hi) == (-29.8, 82.6)        # −13.7 − 16.04 and 66.5 + 16.04, to the tenth outside
 
 
 # ---------------------------------------------------------------- 8. two minutes to read

@@ -114,13 +114,8 @@ def compute_metrics(ds: Dataset, year: int, as_of: str | dt.date | None = None, 
     yoy = _year_over_year(k, kp, has, had, cat.is_rate[None, :], scale)                     # rule 2
     done = _completion(k / scale, target, threshold, has, cat.is_rate[None, :], cat.lower[None, :])  # rule 3
 
-    # pacing (rule 4)
-    paced = mid_year & cat.is_flow[None, :] & done["ratio_kind"] & ~np.isnan(done["completion"])
-    elapsed = year_elapsed(date)
-    progress = elapsed * 100.0
-    pace_gap, pace = pace_status(np.where(paced, done["completion"], np.nan), progress, rules)
-    projection, at_risk = _year_end_risk(k / scale, kp / scale, had, target, done, cat, paced, mid_year, elapsed)
-    status = _status(done, paced, pace, mid_year)                                            # rules 3, 4, 8
+    paced, progress, pace_gap, pace, projection, at_risk, status = _pacing(
+        k / scale, kp / scale, had, target, done, cat, date, rules)                          # rules 3, 4, 8
 
     mask = _quality_flags(cur, k, kp, cat, yoy, wanted=had | done["has_target"] | cur.expected, rules=rules)  # rule 7
     doubtful = (mask & sum(FLAG_BIT[c] for c in DOUBT_FLAGS)) != 0
@@ -167,6 +162,17 @@ def compute_metrics(ds: Dataset, year: int, as_of: str | dt.date | None = None, 
         "year": np.full(len(flat_r), year), "as_of": np.full(len(flat_r), date),
     })
     return pd.DataFrame(out)
+
+
+def _pacing(shown, prev_shown, had, target, done: dict, cat: CatalogArrays, date: pd.Timestamp, rules: Rules):
+    """Rule 4 (pace against 时间进度), rule 8 (year-end targets before year end) and the state word of each target."""
+    mid_year = date < year_end(date.year)
+    paced = mid_year & cat.is_flow[None, :] & done["ratio_kind"] & ~np.isnan(done["completion"])
+    elapsed = year_elapsed(date)
+    progress = elapsed * 100.0
+    pace_gap, pace = pace_status(np.where(paced, done["completion"], np.nan), progress, rules)
+    projection, at_risk = _year_end_risk(shown, prev_shown, had, target, done, cat, paced, mid_year, elapsed)
+    return paced, progress, pace_gap, pace, projection, at_risk, _status(done, paced, pace, mid_year)
 
 
 def _year_over_year(k, kp, has, had, is_rate, scale) -> dict:

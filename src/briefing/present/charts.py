@@ -8,6 +8,7 @@ HTML and PDF carry them as searchable vector text.
 from __future__ import annotations
 
 import difflib
+import math
 
 import altair as alt
 import pandas as pd
@@ -173,7 +174,8 @@ def _padded_domain(values: pd.Series) -> list[float]:
     """The x domain of a diverging bar chart, with room beyond each bar end for its value label."""
     lo, hi = min(0.0, float(values.min())), max(0.0, float(values.max()))
     pad = max(hi - lo, 1.0) * 0.2
-    return [lo - pad if lo < 0 else 0.0, hi + pad if hi > 0 else pad / 2]
+    left, right = lo - pad if lo < 0 else 0.0, hi + pad if hi > 0 else pad / 2
+    return [math.floor(left * 10) / 10, math.ceil(right * 10) / 10]   # tenths: a spec a person can read
 
 
 def _yoy_panel(frame: pd.DataFrame, title: str) -> alt.LayerChart:
