@@ -24,7 +24,9 @@ MAX_FIGURES = 4          # figures in one sentence
 NOTABLE_PCT = 20.0       # a tier-2 amount changing by at least this percentage is worth a sentence
 NOTABLE_PP = 2.0         # ... a tier-2 rate by at least this many 百分点
 NOTABLE_LIMIT = 2        # tier-2 indicators told per theme, besides those with a problem
+PROBLEM_SHARE = (3, 2, 1)  # 存在的问题: at most this many lags, misses or risks, and declines before the rest
 REACHED = (STATUS["exceeded"], STATUS["done"], STATUS["met"], STATUS["within"])
+_MISSED = (STATUS["behind"], STATUS["over"], STATUS["unmet"], STATUS["short"])
 
 
 def scope_word(level: str, group: str = "", name: str = "") -> str:
@@ -110,11 +112,11 @@ def phrase_target(row: pd.Series) -> str:
 
 
 def phrase_rank(row: pd.Series, area: str) -> str:
-    """"居全市第3位，较上年上升2位" (ties: "并列第3位")."""
+    """"居全市第3位，较上年上升2位" (ties: "并列全市第3位")."""
     if pd.isna(row.get("rank")):
         return ""
     tied = bool(row.get("tied", False)) if pd.notna(row.get("tied", False)) else False
-    text = f"居{area}{'并列' if tied else ''}第{int(row['rank'])}位"
+    text = f"{'并列' if tied else '居'}{area}第{int(row['rank'])}位"
     if pd.notna(row.get("rank_change")) and row["rank_change"] != 0:
         move = "上升" if row["rank_change"] > 0 else "下降"
         text += f"，较上年{move}{abs(int(row['rank_change']))}位"
@@ -166,7 +168,7 @@ def count_figures(text: str, *names: str) -> int:
 
 def _notable(row: pd.Series) -> bool:
     """A tier-2 indicator earns a sentence: its target's state is a problem or a success, or it changed a lot."""
-    if row.get("status") in (STATUS["behind"], STATUS["over"], STATUS["unmet"], STATUS["short"], STATUS["exceeded"]):
+    if row.get("status") in _MISSED + (STATUS["exceeded"],):
         return True
     if bool(row.get("at_risk", False)):
         return True
@@ -182,9 +184,12 @@ def _told_rows(metrics: pd.DataFrame, theme: str) -> pd.DataFrame:
     main = rows[rows["tier"] == 1]
     second = rows[rows["tier"] == 2]
     second = second[[_notable(r) for _, r in second.iterrows()]] if len(second) else second
-    if len(second) > NOTABLE_LIMIT:
-        size = second["change_pct"].abs().fillna(second["change"].abs() * 10)
-        second = second.loc[size.sort_values(ascending=False, kind="stable").index[:NOTABLE_LIMIT]]
+    if len(second) > NOTABLE_LIMIT:   # a target's state first (a miss, then a success), then the largest change
+        size = second["change_pct"].abs().fillna(second["change"].abs() * 10).fillna(0.0)
+        state = second["status"].map(lambda w: 0 if w in _MISSED else (1 if w == STATUS["exceeded"] else 2))
+        state = state.where(~second.get("at_risk", pd.Series(False, index=second.index)).fillna(False).astype(bool), 0)
+        ranked = pd.DataFrame({"state": state, "size": -size}).sort_values(["state", "size"], kind="stable")
+        second = second.loc[ranked.index[:NOTABLE_LIMIT]]
     return pd.concat([main, second]).sort_values(["tier", "order"])
 
 
@@ -209,6 +214,10 @@ def _targeted_clauses(targeted: pd.DataFrame, same_period: bool) -> list[tuple[s
                 text += "，均不低于时间进度" if lag.empty else f"，其中{_join(list(lag['name']))}低于时间进度"
             elif statuses <= set(REACHED):
                 text += "，均完成全年目标"
+            elif statuses == {STATUS["unmet"]}:
+                text += "，均未完成全年目标"
+            elif STATUS["unmet"] in statuses:
+                text += f"，其中{_join(list(pair.loc[pair['status'] == STATUS['unmet'], 'name']))}未完成全年目标"
             clauses.append((text, count_figures(text, *pair["name"])))
             changes = [(r, phrase_yoy(r, same_period=same_period)) for _, r in pair.iterrows()]
         told = [f"{r['name']}{c}" for r, c in changes if c]
@@ -350,7 +359,17 @@ def narrate_problems(metrics: pd.DataFrame, *, limit: int = 5) -> list[str]:
             drop = abs(row["change_pct"]) if pd.notna(row["change_pct"]) else abs(row["change"])
             items.append((2, -drop, f"{row['name']}由上年的{prev}降至{_amount(row)}，不增反降"))
     items.sort(key=lambda x: (x[0], x[1]))
-    return [f"{ORDINALS[i]}是{text}。" for i, (_, _, text) in enumerate(items[:limit])]
+    return [f"{ORDINALS[i]}是{text}。" for i, (_, _, text) in enumerate(_representative(items, limit))]
+
+
+def _representative(items: list, limit: int) -> list:
+    """The ``limit`` most serious items, each kind (lag, miss or risk, decline) kept in if it has any:
+    up to ``PROBLEM_SHARE`` of a kind first, then the rest by seriousness; in the order of the kinds."""
+    chosen = []
+    for kind, share in enumerate(PROBLEM_SHARE):
+        chosen += [i for i in items if i[0] == kind][:share]
+    chosen += [i for i in items if i not in chosen][: max(0, limit - len(chosen))]
+    return sorted(chosen[:limit], key=lambda x: (x[0], x[1]))
 
 
 def narrate_highlights(metrics: pd.DataFrame, *, limit: int = 2) -> list[str]:

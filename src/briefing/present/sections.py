@@ -22,6 +22,7 @@ from .pack import Pack
 # A lagging indicator needs "X倍" the pace so far; below this the sentence says "保持现有进度".
 SPEED_UP_MARGIN = 1.0
 TOPIC_CHART_LIMIT = 9
+NEXT_YEAR_LIMIT = 6      # more targets than this: the sentences tell the tier-1 ones, the table all of them
 
 
 # ---------------------------------------------------------------- time words
@@ -273,9 +274,12 @@ def show_next_year_tasks(pack: Pack) -> Html:
     t["order"] = t["indicator"].map(cat["order"])
     t["theme_order"] = t["indicator"].map(cat["theme_order"])
     now = pack.region_metrics.set_index("indicator")["value"]
+    t = t.sort_values(["theme_order", "order"])
+    many = len(t) > NEXT_YEAR_LIMIT
+    told = t[t["indicator"].map(cat["tier"]) == 1] if many else t
     paras = []
-    for issuer, group in t.sort_values(["theme_order", "order"]).groupby("issuer", sort=False):
-        items = []
+    for issuer, group in told.groupby("issuer", sort=False):
+        clauses = []
         for _, r in group.iterrows():
             ind = cat.loc[r["indicator"]]
             dec = int(ind["decimals"])
@@ -284,13 +288,16 @@ def show_next_year_tasks(pack: Pack) -> Html:
             was = (f"（{year}年为{format_amount(current, ind['unit'], dec)}）"
                    if current is not None and pd.notna(current) else "")
             if r["target_type"] == "threshold":
-                items.append(f"{ind['name']}达到{narrate.format_goal(r['target'], ind['unit'], dec)}{was}")
+                text = f"{ind['name']}达到{narrate.format_goal(r['target'], ind['unit'], dec)}{was}"
             elif ind["direction"] == "lower":
-                items.append(f"{ind['name']}控制在{goal}以内{was}")
+                text = f"{ind['name']}控制在{goal}以内{was}"
             else:
-                items.append(f"{ind['name']}{goal}{was}")
+                text = f"{ind['name']}{goal}{was}"
+            clauses.append((text, 1 + bool(was)))     # the target and this year's figure (a year is no figure)
         who = issuer or "上级"
-        paras.append(f"{nxt}年，{who}下达{pack.scope}的主要目标任务是：{'；'.join(items)}。")
+        paras.append(narrate.pack_sentences(clauses, lead=f"{nxt}年，{who}下达{pack.scope}的主要目标任务是："))
+    if many:
+        paras.append(f"以上为主要指标，全部{len(t)}项目标任务见下表。")
     return Html('<div class="narrative">' + "".join(f"<p>{escape(p)}</p>" for p in paras) + "</div>", f"{nxt}年目标")
 
 
