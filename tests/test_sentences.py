@@ -342,3 +342,20 @@ def test_no_sentence_carries_more_than_four_figures(region, year, as_of):
     for theme in narrate.theme_order(pack.region_metrics):
         told = narrate._told_rows(pack.region_metrics, theme)
         assert (told["tier"] == 2).sum() <= narrate.NOTABLE_LIMIT
+
+
+@pytest.mark.slow
+def test_an_unknown_indicator_id_fails_its_pack_naming_the_cell_in_a_real_kernel(tmp_path, imported):
+    import nbformat
+    import papermill as pm
+    nb = nbformat.read(ROOT / "notebooks/annual_plenary.ipynb", as_version=4)
+    cell = next(c for c in nb.cells if "chart_peers" in c.source)
+    cell.source = cell.source.replace('"new_members"', '"new_membrs"')
+    path = tmp_path / "typo.ipynb"
+    nbformat.write(nb, path)
+    with pytest.raises(pm.PapermillExecutionError) as failed:
+        pm.execute_notebook(str(path), str(tmp_path / "out.ipynb"), progress_bar=False, cwd=str(ROOT),
+                            kernel_name="python3", parameters={"region": "东川县", "data_dir": str(imported)})
+    message = failed.value.evalue
+    assert "指标编号“new_membrs”不在指标目录" in message and "是否想写 new_members" in message
+    assert '调用 chart_peers 的单元格（briefing.chart_peers(pack.metrics, pack.region, "new_membrs"' in message

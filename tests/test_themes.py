@@ -478,5 +478,6 @@ def test_mid_year_theme_shows_pacing_and_remaining_work_as_svg_charts(tmp_path):
     m = briefing.compute_metrics(ds, 2026, "2026-06-30").set_index(["region", "indicator"]).loc["SL01"]
     cc = m.loc["cc_contracts"]
     assert "截至6月30日，时间进度为50.0%" in html
-    assert f"签订集体合同{int(cc['target'] - cc['value'])}份" in html and cc["pace"] == "滞后"
+    assert f"<td>签订集体合同</td><td>进度滞后</td><td>{int(cc['target'])}份</td><td>{int(cc['value'])}份</td>" in html
+    assert f"<td>{int(cc['target'] - cc['value'])}份</td>" in html and cc["pace"] == "滞后"
     assert "下半年所需进度" in html and "<script" not in html
