@@ -359,3 +359,12 @@ def test_an_unknown_indicator_id_fails_its_pack_naming_the_cell_in_a_real_kernel
     message = failed.value.evalue
     assert "指标编号“new_membrs”不在指标目录" in message and "是否想写 new_members" in message
     assert '调用 chart_peers 的单元格（briefing.chart_peers(pack.metrics, pack.region, "new_membrs"' in message
+
+
+@pytest.mark.parametrize("module", ["briefing.present.places", "briefing.present.blocks", "briefing.present.narrate",
+                                    "briefing.present.charts", "briefing.present.pack", "briefing.compute.dates",
+                                    "briefing.formatting"])
+def test_docstring_examples_hold(module):
+    import doctest
+    import importlib
+    assert doctest.testmod(importlib.import_module(module)).failed == 0

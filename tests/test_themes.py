@@ -401,7 +401,7 @@ def test_topic_sections_and_an_unknown_topic(tiny):
     assert set(briefing.topic_metrics(pack, "组织建设")["theme"]) == {"组织建设"}
     assert briefing.topic_indicators(pack, "组织建设") == ["new_unions", "membership_rate", "members"]
     overview = briefing.show_topic_overview(pack, "组织建设").markup
-    assert "全县新建基层工会3家" in overview and "从同级比较看，新建基层工会居全市第3位" in overview
+    assert "全县新建基层工会3家" in overview and "从同级比较看，新建基层工会和会员总数均居全市第3位" in overview
     table = briefing.show_topic_table(pack, "组织建设").markup
     assert "<th>2024年</th><th>2025年</th>" in table and "<td>入会率</td><td>%</td><td>80.0</td><td>90.0</td>" in table
     with pytest.raises(BriefingError, match="专题“帮扶”不是指标目录.*可用的主题：组织建设、维权与集体协商、帮扶与送温暖"):

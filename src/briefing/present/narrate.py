@@ -206,7 +206,8 @@ def _targeted_clauses(targeted: pd.DataFrame, same_period: bool) -> list[tuple[s
             continue
         else:
             amounts = [f"{r['name']}{_amount(r)}" for _, r in pair.iterrows()]
-            done = [format_percent(c, 1) for c in pair["completion"]]
+            done = [format_percent(r["completion"], 1, approx=r.get("completion_approx", "") or "")
+                    for _, r in pair.iterrows()]
             text = f"{'、'.join(amounts)}，分别完成年度目标的{_join(done)}"
             statuses = set(pair["status"])
             if statuses & {STATUS["behind"], STATUS["on_pace"], STATUS["ahead"]}:

@@ -136,8 +136,9 @@ def _remaining_sentences(rest: pd.DataFrame, scope: str, done_word: str, rest_wo
     if not todo.empty and rest_word:
         paras.append(f"{rest_word}，{scope}还需完成{len(todo)}项年度目标任务的剩余部分，各项尚需完成的数量见下表。")
     elif not todo.empty:
-        clauses = [(f"{r['name']}差{_gap(r)}", 1) for _, r in todo.iterrows()]
-        paras.append(narrate.pack_sentences(clauses, lead=f"对照全年目标，{scope}未完成的有："))
+        worst = todo.loc[todo["completion"].idxmin()] if todo["completion"].notna().any() else todo.iloc[0]
+        paras.append(f"对照全年目标，{scope}有{len(todo)}项年度目标任务未完成，各项差距见下表；差距最大的是"
+                     f"{worst['name']}，完成{format_percent(worst['completion'], 1)}，差{_gap(worst)}。")
     lagging = todo[todo["status"].eq(STATUS["behind"]) & todo["speed_ratio"].notna()]
     if not lagging.empty and rest_word:
         names = "、".join(lagging["name"].head(3))
@@ -273,7 +274,8 @@ def show_next_year_tasks(pack: Pack) -> Html:
     cat = ds.catalog
     t["order"] = t["indicator"].map(cat["order"])
     t["theme_order"] = t["indicator"].map(cat["theme_order"])
-    now = pack.region_metrics.set_index("indicator")["value"]
+    mine = pack.region_metrics.set_index("indicator")
+    now, now_approx = mine["value"], mine["approx"]
     t = t.sort_values(["theme_order", "order"])
     many = len(t) > NEXT_YEAR_LIMIT
     told = t[t["indicator"].map(cat["tier"]) == 1] if many else t
@@ -285,7 +287,7 @@ def show_next_year_tasks(pack: Pack) -> Html:
             dec = int(ind["decimals"])
             goal = format_amount(r["target"], ind["unit"], dec)
             current = now.get(r["indicator"])
-            was = (f"（{year}年为{format_amount(current, ind['unit'], dec)}）"
+            was = (f"（{year}年为{format_amount(current, ind['unit'], dec, now_approx.get(r['indicator'], ''))}）"
                    if current is not None and pd.notna(current) else "")
             if r["target_type"] == "threshold":
                 text = f"{ind['name']}达到{narrate.format_goal(r['target'], ind['unit'], dec)}{was}"
@@ -352,9 +354,12 @@ def show_topic_overview(pack: Pack, topic: str) -> Html:
     ranked = narrate.credible(rows)
     ranked = ranked[(ranked["tier"] <= 2) & ranked["rank"].notna()].sort_values(["tier", "order"])
     if not ranked.empty and pack.peer_area:
-        clauses = [(f"{r['name']}{narrate.phrase_rank(r, pack.peer_area)}", 1 + (pd.notna(r["rank_change"])
-                                                                                and r["rank_change"] != 0))
-                   for _, r in ranked.iterrows()]
+        # indicators at the same place are told together: "甲、乙和丙均居全市第1位"
+        groups: dict[str, list[str]] = {}
+        for _, r in ranked.iterrows():
+            groups.setdefault(narrate.phrase_rank(r, pack.peer_area), []).append(r["name"])
+        clauses = [(f"{narrate._join(names)}{'均' if len(names) > 1 else ''}{phrase}",
+                    narrate.count_figures(phrase)) for phrase, names in groups.items()]
         paras.append(narrate.pack_sentences(clauses, lead="从同级比较看，"))
     highlights = narrate.narrate_highlights(rows)
     if highlights:
