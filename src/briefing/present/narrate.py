@@ -212,7 +212,10 @@ def _targeted_clauses(targeted: pd.DataFrame, same_period: bool) -> list[tuple[s
             statuses = set(pair["status"])
             if statuses & {STATUS["behind"], STATUS["on_pace"], STATUS["ahead"]}:
                 lag = pair[pair["status"] == STATUS["behind"]]
-                text += "，均不低于时间进度" if lag.empty else f"，其中{_join(list(lag['name']))}低于时间进度"
+                if lag.empty:
+                    text += "，均不低于时间进度"
+                else:
+                    text += "，均低于时间进度" if len(lag) == len(pair) else f"，其中{_join(list(lag['name']))}低于时间进度"
             elif statuses <= set(REACHED):
                 text += "，均完成全年目标"
             elif statuses == {STATUS["unmet"]}:
