@@ -38,7 +38,8 @@ bundle: setup  ## Make the offline bundle for machines with no network (see READ
 lock:  ## Refresh requirements/*.lock (exact versions + hashes) from pyproject.toml; make lock UPGRADE=1 moves every package to the newest allowed
 	scripts/lock.sh
 
-golden:  ## Rewrite the golden files under tests/golden/ after a deliberate change; review with git diff
+golden:  ## Rewrite the golden files under tests/golden/ (metrics, chart specs, narrative) after a deliberate change; review with git diff
 	$(VENV)/python scripts/refresh_golden.py
+	BRIEFING_UPDATE_GOLDEN=1 $(VENV)/python -m pytest -q tests/test_presentation.py
 
 .PHONY: help setup sample render test test-fast notebooks lab golden bench lock bundle

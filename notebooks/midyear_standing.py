@@ -1,8 +1,14 @@
 # ---
 # jupyter:
 #   jupytext:
+#     cell_metadata_filter: tags,-all
 #     formats: ipynb,py:percent
 #     notebook_metadata_filter: kernelspec,jupytext
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -51,7 +57,8 @@ briefing.show_narrative(pack)
 briefing.chart_yoy(pack.region_metrics, note=pack.note)
 
 # %%
-briefing.chart_peers(pack.metrics, pack.region, "new_members", pack.dataset.regions, note=pack.note)
+briefing.chart_peers(pack.metrics, pack.region, "new_members", pack.dataset.regions, note=pack.note,
+                    catalog=pack.dataset.catalog)
 
 # %% [markdown]
 # ## 存在的问题和不足

@@ -1,8 +1,14 @@
 # ---
 # jupyter:
 #   jupytext:
+#     cell_metadata_filter: tags,-all
 #     formats: ipynb,py:percent
 #     notebook_metadata_filter: kernelspec,jupytext
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -52,10 +58,12 @@ briefing.chart_trend(pack.series, pack.region, briefing.topic_indicators(pack, t
 briefing.chart_yoy(briefing.topic_metrics(pack, topic), note=pack.note)
 
 # %%
-briefing.chart_peers(pack.metrics, pack.region, "warmth_funds", pack.dataset.regions, note=pack.note)
+briefing.chart_peers(pack.metrics, pack.region, "warmth_funds", pack.dataset.regions, note=pack.note,
+                    catalog=pack.dataset.catalog)
 
 # %%
-briefing.chart_peers(pack.metrics, pack.region, "visited_households", pack.dataset.regions, note=pack.note)
+briefing.chart_peers(pack.metrics, pack.region, "visited_households", pack.dataset.regions, note=pack.note,
+                    catalog=pack.dataset.catalog)
 
 # %% [markdown]
 # ## 存在的问题和不足

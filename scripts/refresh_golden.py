@@ -24,8 +24,8 @@ SAMPLE = ROOT / "data" / "sample"
 CASES = [("SL01", 2025, None), ("SL01", 2026, "2026-06-30"), ("SL00", 2025, None)]
 COLUMNS = ["indicator", "name", "value", "approx", "source", "children_sum", "prev_value", "prev_approx",
            "change", "change_pct", "yoy", "target", "target_type", "target_bound", "completion", "met", "exceeded",
-           "gap", "status", "time_progress", "pace_gap", "pace", "rank", "rank_prev", "rank_change", "peers", "tied",
-           "flags"]
+           "gap", "status", "time_progress", "pace_gap", "pace", "projection", "at_risk", "rank", "rank_prev",
+           "rank_change", "peers", "tied", "flags", "doubtful"]
 
 
 def golden_path(region: str, year: int, as_of: str | None) -> Path:
@@ -40,7 +40,7 @@ def golden_text(ds, region: str, year: int, as_of: str | None) -> str:
 
     m = compute_metrics(ds, year, as_of)
     m = m.loc[m["region"] == region, COLUMNS].copy()
-    for col in ("met", "exceeded", "tied"):
+    for col in ("met", "exceeded", "tied", "at_risk", "doubtful"):
         m[col] = ["" if pd.isna(v) else str(bool(v)) for v in m[col]]
     return m.to_csv(index=False, float_format="%.10g", lineterminator="\n")
 

@@ -26,8 +26,10 @@ PACK_URL = "http://briefing.invalid/城关区/briefing.html"  # .invalid never r
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="chromium is not installed (scripts/setup.sh --test)")
 
 
-def open_offline(html: str, screenshot: Path) -> dict:
-    """Load ``html`` with every other request blocked; what the page did, and each chart's drawn size."""
+def open_offline(html: str, screenshot: Path, viewport: dict | None = None, measure: str = "") -> dict:
+    """Load ``html`` with every other request blocked; what the page did, and each chart's drawn size.
+
+    ``measure``: a JavaScript function run on the loaded page, its result under ``seen["measured"]``."""
     from playwright.sync_api import sync_playwright
 
     seen = {"requests": [], "blocked": [], "console": [], "page_errors": [], "failed": []}
@@ -35,7 +37,7 @@ def open_offline(html: str, screenshot: Path) -> dict:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         try:
             context = browser.new_context(service_workers="block", java_script_enabled=True,
-                                          viewport={"width": 1024, "height": 1400})
+                                          viewport=viewport or {"width": 1024, "height": 1400})
 
             requested = _normalised(PACK_URL)
 
@@ -66,6 +68,8 @@ def open_offline(html: str, screenshot: Path) -> dict:
                         drawnHeight: inner.height, marks, texts};
             })""")
             seen["title"] = page.title()
+            if measure:
+                seen["measured"] = page.evaluate(measure)
             screenshot.parent.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(screenshot), full_page=True)
         finally:
@@ -109,4 +113,66 @@ def test_pack_in_offline_chromium_draws_every_chart_without_errors_or_requests(s
         assert chart["drawnWidth"] > 0 and chart["drawnHeight"] > 0 and chart["marks"] > 3, (i, chart)
         assert chart["texts"].strip(), f"chart {i + 1} has no text"
     assert "城关区" in seen["title"]
+    assert shot.is_file() and shot.stat().st_size > 10_000
+
+
+# What a reader sees at a width: anything sticking out of the viewport (except inside a box that scrolls or
+# clips it), the headline cards per row, and each visible chart's size and smallest drawn label.
+LAYOUT = """() => {
+  const vw = document.documentElement.clientWidth;
+  const visible = el => { const s = getComputedStyle(el); const r = el.getBoundingClientRect();
+                          return s.display !== 'none' && s.visibility !== 'hidden' && (r.width > 0 || r.height > 0); };
+  const contained = el => {
+    for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) {
+      const ox = getComputedStyle(p).overflowX;
+      if (['auto', 'scroll', 'hidden'].includes(ox)) return p.getBoundingClientRect().right <= vw + 0.5;
+    }
+    return false;
+  };
+  const wide = [];
+  for (const el of document.querySelectorAll('body *')) {
+    if (!visible(el)) continue;
+    const r = el.getBoundingClientRect();
+    if ((r.right > vw + 0.5 || r.left < -0.5) && !contained(el))
+      wide.push(`${el.tagName.toLowerCase()}.${el.getAttribute('class') || ''} ${Math.round(r.left)}–${Math.round(r.right)}`);
+  }
+  const tiles = [...document.querySelectorAll('.tile')].filter(visible);
+  const firstTop = tiles.length ? tiles[0].getBoundingClientRect().top : 0;
+  const perRow = tiles.filter(t => Math.abs(t.getBoundingClientRect().top - firstTop) < 2).length;
+  const charts = [...document.querySelectorAll('figure.chart > svg, .chart-narrow > svg')].filter(visible).map(svg => {
+    const box = svg.getBoundingClientRect();
+    const scale = box.width / svg.width.baseVal.value;
+    const sizes = [...svg.querySelectorAll('text')].map(t => parseFloat(getComputedStyle(t).fontSize) ||
+                                                         parseFloat(t.getAttribute('font-size')) || 11);
+    return {width: box.width, height: box.height, minFont: Math.min(...sizes) * scale,
+            narrow: svg.parentElement.classList.contains('chart-narrow')};
+  });
+  const boxes = [...document.querySelectorAll('.table-box')].filter(visible).map(b => ({
+    scrolls: b.scrollWidth > b.clientWidth + 1,
+    stickyName: getComputedStyle(b.querySelector('td')).position}));
+  return {vw, scrollWidth: document.documentElement.scrollWidth, wide: wide.slice(0, 20), wideCount: wide.length,
+          perRow, charts, boxes};
+}"""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("width, height, cards", [(360, 800, 2), (414, 896, 2), (320, 640, 1), (1280, 900, 3)])
+def test_pack_fits_the_screen_from_a_phone_to_a_desktop(sample_pack, width, height, cards):
+    html = (sample_pack / "briefing.html").read_text(encoding="utf-8")
+    shot = ARTIFACTS / f"browser-城关区-{width}.png"
+    shot.unlink(missing_ok=True)
+    seen = open_offline(html, shot, viewport={"width": width, "height": height}, measure=LAYOUT)
+    m = seen["measured"]
+    assert seen["console"] == [] and seen["page_errors"] == [] and seen["blocked"] == []
+    assert m["scrollWidth"] <= width, f"the page scrolls sideways at {width} px: {m['wide']}"
+    assert m["wideCount"] == 0, m["wide"]
+    assert m["perRow"] == cards
+    assert len(m["charts"]) >= 4
+    for chart in m["charts"]:
+        assert 100 < chart["width"] <= width and chart["height"] > 50, chart
+        assert chart["minFont"] >= 8.5, f"chart labels too small to read at {width} px: {chart}"
+        assert chart["narrow"] == (width <= 600), chart
+    assert m["boxes"] and all(b["stickyName"] == ("sticky" if width <= 600 else "static") for b in m["boxes"])
+    if width <= 414:
+        assert any(b["scrolls"] for b in m["boxes"])  # the wide table scrolls inside its box, not the page
     assert shot.is_file() and shot.stat().st_size > 10_000

@@ -113,9 +113,9 @@ def test_completion_exceeded_and_zero_target(tmp_path):
     a2 = row(m, "A2", "new_unions")            # 3 ÷ 4 = 75.0%, 1 short
     assert (a2["completion"], bool(a2["met"]), a2["gap"], a2["status"]) == (75.0, False, 1, "未完成")
     a3 = row(m, "A3", "new_unions")            # target 0: met by any value, no ratio, not 超额
-    assert np.isnan(a3["completion"]) and bool(a3["met"]) and not a3["exceeded"] and a3["status"] == "完成"
+    assert np.isnan(a3["completion"]) and bool(a3["met"]) and not a3["exceeded"] and a3["status"] == "已完成"
     a4 = row(m, "A4", "new_unions")            # exactly 100.0%: 完成, not 超额
-    assert a4["completion"] == 100.0 and a4["status"] == "完成" and not a4["exceeded"]
+    assert a4["completion"] == 100.0 and a4["status"] == "已完成" and not a4["exceeded"]
     assert row(m, "I1", "new_unions")["completion"] == pytest.approx(2.25)   # shown 2.3% (四舍五入)
     assert pd.isna(row(m, "A1", "new_unions")["time_progress"])              # no pacing at year end
 
@@ -131,9 +131,9 @@ def test_thresholds_are_met_or_not_with_the_gap(tmp_path):
         + [("I1", 2025, "warmth_funds", 100, "threshold")])
     m = compute_metrics(ds, 2025)
     t1, t2, t3, t4 = (row(m, r, "membership_rate") for r in ("A1", "A2", "A3", "A4"))
-    assert bool(t1["met"]) and t1["gap"] == 0 and t1["status"] == "达到" and t1["target_bound"] == "以上"
+    assert bool(t1["met"]) and t1["gap"] == 0 and t1["status"] == "已达标" and t1["target_bound"] == "以上"
     assert np.isnan(t1["completion"]) and t1["target_type"] == "threshold"
-    assert not bool(t2["met"]) and t2["gap"] == 5.0 and t2["status"] == "未达到"
+    assert not bool(t2["met"]) and t2["gap"] == 5.0 and t2["status"] == "未达标"
     assert bool(t3["met"]) and t3["gap"] == 0
     assert not bool(t4["met"]) and t4["gap"] == 0.1
     i1 = row(m, "I1", "warmth_funds")           # an amount threshold "100万元以上": 12.0 short, no ratio
@@ -142,7 +142,7 @@ def test_thresholds_are_met_or_not_with_the_gap(tmp_path):
 
 def test_lower_is_better_targets_ranks_and_changes(tmp_path):
     ds = load(tmp_path, {
-        Y24: {"A1": {"petitions": 20}, "A2": {"petitions": 5}, "A3": {"petitions": 9}},
+        Y24: {"A1": {"petitions": 20}, "A2": {"petitions": 6}, "A3": {"petitions": 9}},   # 6 → 25: < 5 times, no typo
         Y25: {"A1": {"petitions": 18}, "A2": {"petitions": 25}, "A3": {"petitions": 12}}},
         targets=[("A1", 2025, "petitions", 20, "absolute"), ("A2", 2025, "petitions", 20, "absolute"),
                  ("A3", 2025, "petitions", 10, "threshold")])
@@ -150,9 +150,9 @@ def test_lower_is_better_targets_ranks_and_changes(tmp_path):
     a1, a2, a3 = (row(m, r, "petitions") for r in ("A1", "A2", "A3"))
     # "控制在20件以内": 18 is within, 25 is 5 over; no completion ratio for a ceiling
     assert bool(a1["met"]) and a1["status"] == "控制在目标内" and a1["target_bound"] == "以内" and a1["gap"] == 0
-    assert not bool(a2["met"]) and a2["status"] == "超出目标" and a2["gap"] == 5 and np.isnan(a2["completion"])
+    assert not bool(a2["met"]) and a2["status"] == "超出控制目标" and a2["gap"] == 5 and np.isnan(a2["completion"])
     assert not bool(a3["met"]) and a3["target_bound"] == "以下" and a3["gap"] == 2     # "10件以下": 12 is 2 over
-    # fewer is better: 2025 A3 12 (1st), A1 18 (2nd), A2 25 (3rd); 2024 A2 5, A3 9, A1 20
+    # fewer is better: 2025 A3 12 (1st), A1 18 (2nd), A2 25 (3rd); 2024 A2 6, A3 9, A1 20
     assert [row(m, r, "petitions")["rank"] for r in ("A3", "A1", "A2")] == [1, 2, 3]
     assert [row(m, r, "petitions")["rank_change"] for r in ("A3", "A1", "A2")] == [1, 1, -2]
 
@@ -187,9 +187,10 @@ def test_time_progress_rule():
     assert year_elapsed(pd.Timestamp("2025-06-30")) == 0.5          # 时间过半
     assert year_elapsed(pd.Timestamp("2025-03-31")) == 0.25
     assert year_elapsed(pd.Timestamp("2025-12-31")) == 1.0
-    assert year_elapsed(pd.Timestamp("2025-07-15")) == 196 / 365    # not a month end: by days
+    # one basis for every date: months, the current month by its days (rule 4)
+    assert year_elapsed(pd.Timestamp("2025-07-15")) == pytest.approx((6 + 15 / 31) / 12)
     assert year_elapsed(pd.Timestamp("2024-02-29")) == 2 / 12       # the end of a leap February
-    assert year_elapsed(pd.Timestamp("2024-03-01")) == 61 / 366
+    assert year_elapsed(pd.Timestamp("2024-03-01")) == pytest.approx((2 + 1 / 31) / 12)
     gap, pace = pace_status([np.nan, 55.0], 50.0)
     assert np.isnan(gap[0]) and pace.tolist() == ["", "同步"]
 
@@ -435,3 +436,38 @@ def test_golden_figures_by_hand(sample):
     assert round(nu["completion"], 4) == 51.4286                 # 36 ÷ 70
     assert (nu["time_progress"], nu["pace_gap"], nu["pace"]) == (50.0, 1.4, "同步")   # 51.4 − 50.0
     assert (nu["rank"], nu["rank_prev"], nu["rank_change"], nu["peers"]) == (7, 8, 1, 12)
+
+
+# ---------------------------------------------------------------- 8. year-end targets before the year ends
+
+def test_year_end_targets_before_year_end_are_open_and_at_risk_only_by_projection(tmp_path):
+    ds = load(tmp_path, {
+        H24: {"A1": {"members": 900, "workers": 1000, "petitions": 10}, "A2": {"members": 800, "workers": 1000},
+              "A3": {"members": 850, "workers": 1000}},
+        H25: {"A1": {"members": 940, "workers": 1000, "petitions": 12}, "A2": {"members": 950, "workers": 1000},
+              "A3": {"members": 930, "workers": 1000}},
+        Y25: {"A1": {"members": 960, "workers": 1000}}},
+        targets=[("A1", 2025, "members", 1000, "absolute"), ("A2", 2025, "members", 1000, "absolute"),
+                 ("A3", 2025, "membership_rate", 95, "threshold"), ("A1", 2025, "petitions", 20, "absolute")])
+    m = compute_metrics(ds, 2025, "2025-06-30")
+    a1 = row(m, "A1", "members")      # 940 + (940 − 900) × (1 − 0.5) = 960 < 1000: at risk
+    assert (a1["status"], a1["projection"], bool(a1["at_risk"]), a1["pace"]) == ("尚未完成", 960.0, True, "")
+    a2 = row(m, "A2", "members")      # 950 + 150 × 0.5 = 1025 ≥ 1000: on its way
+    assert (a2["status"], a2["projection"], bool(a2["at_risk"])) == ("尚未完成", 1025.0, False)
+    a3 = row(m, "A3", "membership_rate")   # 93.0% + 8.0 × 0.5 = 97.0% ≥ 95%
+    assert (a3["status"], a3["projection"], bool(a3["at_risk"])) == ("尚未达标", 97.0, False)
+    p1 = row(m, "A1", "petitions")    # a ceiling of a flow: 12 so far ÷ 0.5 = 24 for the year > 20
+    assert (p1["status"], p1["projection"], bool(p1["at_risk"])) == ("控制在目标内", 24.0, True)
+    end = row(compute_metrics(ds, 2025), "A1", "members")    # at year end the same shortfall is 未完成
+    assert (end["status"], bool(end["at_risk"])) == ("未完成", False) and np.isnan(end["projection"])
+
+
+def test_a_likely_typo_takes_no_rank_and_pushes_no_peer_down(tmp_path):
+    ds = load(tmp_path, {Y24: {"A1": {"new_unions": 10}, "A2": {"new_unions": 8}, "A3": {"new_unions": 6}},
+                         Y25: {"A1": {"new_unions": 11}, "A2": {"new_unions": 9}, "A3": {"new_unions": 70}}})
+    m = compute_metrics(ds, 2025)
+    a3 = row(m, "A3", "new_unions")   # 6 → 70: more than five times, a likely typo
+    assert bool(a3["doubtful"]) and np.isnan(a3["rank"]) and np.isnan(a3["rank_prev"])
+    assert [row(m, r, "new_unions")["rank"] for r in ("A1", "A2")] == [1, 2]
+    assert {row(m, r, "new_unions")["peers"] for r in ("A1", "A2")} == {2}
+    assert not bool(row(m, "A1", "new_unions")["doubtful"])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import socket
 import subprocess
 import time
@@ -42,6 +43,9 @@ def test_lab_opens_a_theme_in_chinese_with_the_network_refused(tmp_path):
     argv += [f"--IdentityProvider.token={token}", "--ServerApp.ip=127.0.0.1"]
     env = {**env, "JUPYTER_CONFIG_DIR": str(tmp_path / "config"), "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"),
            "JUPYTERLAB_SETTINGS_DIR": str(tmp_path / "user-settings"), "JUPYTERLAB_WORKSPACES_DIR": str(tmp_path / "ws")}
+    checkpoints = ROOT / "notebooks" / ".ipynb_checkpoints"
+    had_checkpoints = checkpoints.exists()
+    argv += [f"--FileCheckpoints.checkpoint_dir={tmp_path / 'checkpoints'}"]   # Lab writes nothing into the project
     lab = subprocess.Popen(argv, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         for _ in range(240):
@@ -81,3 +85,5 @@ def test_lab_opens_a_theme_in_chinese_with_the_network_refused(tmp_path):
         except subprocess.TimeoutExpired:
             lab.kill()
             lab.wait(timeout=30)
+        if not had_checkpoints:
+            shutil.rmtree(checkpoints, ignore_errors=True)

@@ -97,7 +97,9 @@ def test_pdf_page_has_ink_and_its_text_holds_every_indicator_name(sample_pack, t
     pages = int(re.search(r"Pages:\s+(\d+)", subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True,
                                                                   check=True).stdout).group(1))
     _, _, last = grey_page(pdf, tmp_path / "last", pages)
-    assert sum(1 for b in last if b < 128) > 0, "the last page rasterises blank"
+    # the last page may hold only the data note, set in muted grey (#6f6f6f): anti-aliased at 50 dpi its
+    # text never falls below 128, so "ink" there is anything clearly darker than the white page
+    assert sum(1 for b in last if b < 192) > 0, "the last page rasterises blank"
 
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     assert bad_characters(text) == {}

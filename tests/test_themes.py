@@ -189,7 +189,7 @@ def project(tmp_path, monkeypatch):
     root = tmp_path / "proj"
     for folder in ("notebooks", "params", "data"):
         (root / folder).mkdir(parents=True)
-    for path in (ROOT / "notebooks").glob("*.*"):
+    for path in (p for p in (ROOT / "notebooks").glob("*.*") if p.is_file()):   # not Lab's .ipynb_checkpoints
         shutil.copy(path, root / "notebooks" / path.name)
     for path in (ROOT / "params").glob("*.yaml"):
         shutil.copy(path, root / "params" / path.name)
@@ -341,44 +341,49 @@ def test_remaining_work_and_the_pace_it_needs(mid):
     rest = sections.remaining_work(mid.region_metrics, mid.as_of).set_index("indicator")
     pd.testing.assert_frame_equal(mid.region_metrics, before)  # inputs unchanged
     row = rest.loc["new_unions"]  # 6 of 10 by 30 June (half the year): 4 to go in the other half
-    assert row["remaining"] == 4 and row["status"] == "进度正常"
+    assert row["remaining"] == 4 and row["status"] == "进度超前"   # 60.0% at 50.0%: the word of the pacing table too
     assert row["speed_ratio"] == pytest.approx(4 / 6)
     html = briefing.show_remaining(mid).markup
-    assert "截至6月30日，时间进度为50.0%，距年底还有184天。" in html
-    assert "下半年，全区还需完成新建基层工会4家，才能完成全年目标任务。" in html
+    assert "截至6月30日，时间进度为50.0%，距年底还有6个月。" in html
+    assert "下半年，全区还需完成1项年度目标任务的剩余部分，各项尚需完成的数量见下表。" in html
+    assert "<td>新建基层工会</td><td>进度超前</td><td>10家</td><td>6家</td><td>60.0%</td><td>4家</td>" in html
     assert "为上半年的0.7倍" in html
 
 
 def test_remaining_work_statuses():
     base = {"unit": "家", "decimals": 0, "kind": "flow", "direction": "higher", "target_type": "absolute",
             "completion": float("nan"), "theme_order": 0, "order": 0, "pace": ""}
-    rows = pd.DataFrame([
-        {**base, "indicator": "a", "name": "甲", "target": 10.0, "value": 12.0, "met": True, "gap": 0.0},
-        {**base, "indicator": "b", "name": "乙", "target": 10.0, "value": 4.0, "met": False, "gap": 6.0, "pace": "滞后"},
+    rows = pd.DataFrame([   # the states come from compute (``STATUS``); remaining_work adds what is left
+        {**base, "indicator": "a", "name": "甲", "target": 10.0, "value": 12.0, "met": True, "gap": 0.0,
+         "status": "超额完成"},
+        {**base, "indicator": "b", "name": "乙", "target": 10.0, "value": 4.0, "met": False, "gap": 6.0, "pace": "滞后",
+         "status": "进度滞后"},
         {**base, "indicator": "c", "name": "丙", "unit": "%", "decimals": 1, "kind": "rate", "target_type": "threshold",
-         "target": 95.0, "value": 93.5, "met": False, "gap": 1.5},
+         "target": 95.0, "value": 93.5, "met": False, "gap": 1.5, "status": "尚未达标"},
         {**base, "indicator": "d", "name": "丁", "direction": "lower", "target": 5.0, "value": 7.0, "met": False,
-         "gap": 2.0},
-        {**base, "indicator": "e", "name": "戊", "target": 5.0, "value": float("nan"), "met": pd.NA, "gap": float("nan")},
+         "gap": 2.0, "status": "超出控制目标"},
+        {**base, "indicator": "e", "name": "戊", "target": 5.0, "value": float("nan"), "met": pd.NA, "gap": float("nan"),
+         "status": ""},
     ])
     mid_year = sections.remaining_work(rows, pd.Timestamp("2025-06-30")).set_index("indicator")
-    assert mid_year["status"].to_dict() == {"a": "已完成", "b": "进度滞后", "c": "未达标", "d": "超出控制目标", "e": "无数据"}
+    assert mid_year["status"].to_dict() == {"a": "超额完成", "b": "进度滞后", "c": "尚未达标", "d": "超出控制目标",
+                                            "e": "无数据"}
     assert mid_year.loc["b", "remaining"] == 6 and mid_year.loc["b", "speed_ratio"] == pytest.approx(1.5)
     assert mid_year.loc["c", "remaining"] == 1.5 and mid_year.loc["d", "remaining"] == 2
     year_end = sections.remaining_work(rows, pd.Timestamp("2025-12-31")).set_index("indicator")
-    assert year_end.loc["b", "status"] == "未完成" and pd.isna(year_end.loc["b", "speed_ratio"])
+    assert pd.isna(year_end.loc["b", "speed_ratio"])
     text = sections._remaining_sentences(mid_year.reset_index(), "全区", "上半年", "下半年")
-    assert text == ["下半年，全区还需完成乙6家，才能完成全年目标任务。",
+    assert text == ["下半年，全区还需完成1项年度目标任务的剩余部分，各项尚需完成的数量见下表。",
                     "其中，乙进度滞后，下半年的推进速度需达到上半年的1.5倍，工作进度有待进一步加快。",
-                    "丙为93.5%，距“95%以上”的目标还差1.5个百分点，年底前要达到目标要求。",
+                    "丙为93.5%，距“95%以上”的目标还差1.5个百分点。以上指标年底前要达到目标要求。",
                     "丁为7家，超出控制目标2家，需加强源头治理。",
                     "甲已提前完成全年目标任务，要巩固成果、持续推进。"]
 
 
 def test_pacing_table_at_mid_year_and_a_plain_note_at_year_end(mid, tiny):
     html = briefing.show_pacing(mid).markup
-    assert "截至6月30日，时间进度为50.0%。按时间进度衡量的1项年度累计指标中，1项进度正常（其中1项明显超前），0项进度滞后。实现了“时间过半、任务过半”。" in html
-    assert "<td>新建基层工会</td><td>超前</td><td>10家</td><td>6家</td><td>60.0%</td><td>50.0%</td><td>+10.0个百分点</td>" in html
+    assert "截至6月30日，时间进度为50.0%。按时间进度衡量的1项年度累计指标中，1项进度正常（其中1项进度超前），0项进度滞后。实现了“时间过半、任务过半”。" in html
+    assert "<td>新建基层工会</td><td>进度超前</td><td>10家</td><td>6家</td><td>60.0%</td><td>50.0%</td><td>+10.0个百分点</td>" in html
     full = briefing.open_pack({"region": "东区", "year": 2025, "data_dir": str(tiny)})
     assert "不按时间进度衡量" in briefing.show_pacing(full).markup
 
@@ -397,7 +402,7 @@ def test_topic_sections_and_an_unknown_topic(tiny):
     assert set(briefing.topic_metrics(pack, "组织建设")["theme"]) == {"组织建设"}
     assert briefing.topic_indicators(pack, "组织建设") == ["new_unions", "membership_rate", "members"]
     overview = briefing.show_topic_overview(pack, "组织建设").markup
-    assert "全县新建基层工会3家" in overview and "从同级比较看，新建基层工会居全市第3位" in overview
+    assert "全县新建基层工会3家" in overview and "从同级比较看，新建基层工会和会员总数均居全市第3位" in overview
     table = briefing.show_topic_table(pack, "组织建设").markup
     assert "<th>2024年</th><th>2025年</th>" in table and "<td>入会率</td><td>%</td><td>80.0</td><td>90.0</td>" in table
     with pytest.raises(BriefingError, match="专题“帮扶”不是指标目录.*可用的主题：组织建设、维权与集体协商、帮扶与送温暖"):
@@ -474,5 +479,6 @@ def test_mid_year_theme_shows_pacing_and_remaining_work_as_svg_charts(tmp_path):
     m = briefing.compute_metrics(ds, 2026, "2026-06-30").set_index(["region", "indicator"]).loc["SL01"]
     cc = m.loc["cc_contracts"]
     assert "截至6月30日，时间进度为50.0%" in html
-    assert f"签订集体合同{int(cc['target'] - cc['value'])}份" in html and cc["pace"] == "滞后"
+    assert f"<td>签订集体合同</td><td>进度滞后</td><td>{int(cc['target'])}份</td><td>{int(cc['value'])}份</td>" in html
+    assert f"<td>{int(cc['target'] - cc['value'])}份</td>" in html and cc["pace"] == "滞后"
     assert "下半年所需进度" in html and "<script" not in html

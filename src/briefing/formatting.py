@@ -226,3 +226,14 @@ def format_value(value, unit: str, decimals: int = 0, approx: str = "") -> str:
     ('近140.0', '95.3')
     """
     return format_figure(value, unit, decimals, approx, style="table")
+
+
+def format_date(date, *, year: bool = True) -> str:
+    """A date as Chinese text writes it, without leading zeros: "2026年6月30日" (or "6月30日").
+
+    >>> import datetime
+    >>> format_date(datetime.date(2026, 6, 30)), format_date(datetime.date(2026, 1, 5), year=False)
+    ('2026年6月30日', '1月5日')
+    """
+    text = f"{date.month}月{date.day}日"
+    return f"{date.year}年{text}" if year else text

@@ -1,4 +1,4 @@
-"""Dates of the arithmetic: the as-of date, 同期 a year earlier, 时间进度 (share of the year elapsed) and the pacing rule."""
+"""Dates of the arithmetic: the as-of date, 同期 a year earlier, 时间进度 (share of the year elapsed, by months) and the pacing rule."""
 
 from __future__ import annotations
 
@@ -32,23 +32,29 @@ def as_of_date(year: int, as_of: str | dt.date | None) -> pd.Timestamp:
     return date
 
 
-def year_elapsed(date: pd.Timestamp) -> float:
-    """Share of the year elapsed at the end of ``date`` (时间进度 ÷ 100).
+def months_elapsed(date: pd.Timestamp) -> float:
+    """Months of the year elapsed at the end of ``date``: whole months, and the current month by its days.
 
-    At a month end it is months ÷ 12, as work reports reckon (30 June → 0.5, 时间过半);
-    on any other day it is days ÷ days in the year.
+    >>> months_elapsed(pd.Timestamp("2025-06-30")), round(months_elapsed(pd.Timestamp("2025-07-15")), 4)
+    (6.0, 6.4839)
+    """
+    date = pd.Timestamp(date)
+    return (date.month - 1) + date.day / date.days_in_month
+
+
+def year_elapsed(date: pd.Timestamp) -> float:
+    """Share of the year elapsed at the end of ``date`` (时间进度 ÷ 100), by months (rule 4).
+
+    Months elapsed ÷ 12, the current month counted by its days elapsed: a month end is
+    whole months (30 June → 0.5, 时间过半), 15 July is (6 + 15/31) ÷ 12. The time left is
+    1 − this, on the same basis, for the speed the rest of the year needs.
 
     >>> year_elapsed(pd.Timestamp("2025-06-30")), year_elapsed(pd.Timestamp("2025-12-31"))
     (0.5, 1.0)
-    >>> round(year_elapsed(pd.Timestamp("2025-07-15")), 4)   # 196 / 365
-    0.537
+    >>> round(year_elapsed(pd.Timestamp("2025-07-15")), 4)   # (6 + 15/31) / 12
+    0.5403
     """
-    date = pd.Timestamp(date)
-    if date.is_month_end:
-        return date.month / 12
-    start = pd.Timestamp(year=date.year, month=1, day=1)
-    days = 366 if date.is_leap_year else 365
-    return ((date - start).days + 1) / days
+    return months_elapsed(date) / 12
 
 
 def pace_status(completion_pct, time_progress_pct, rules: Rules = DEFAULT_RULES) -> tuple[np.ndarray, np.ndarray]:
@@ -59,6 +65,8 @@ def pace_status(completion_pct, time_progress_pct, rules: Rules = DEFAULT_RULES)
     >>> gap, pace = pace_status([62.0, 50.0, 49.94, 45.0], 50.0)
     >>> gap.tolist(), pace.tolist()
     ([12.0, 0.0, -0.1, -5.0], ['超前', '同步', '滞后', '滞后'])
+
+    ``pace`` holds codes; the word a pack shows is ``STATUS`` (进度超前/进度正常/进度滞后).
     """
     completion = np.asarray(completion_pct, dtype=float)
     scale = 10.0 ** PERCENT_DECIMALS

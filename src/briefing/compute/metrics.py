@@ -11,7 +11,7 @@ from ..data.dataset import Dataset
 from ..formatting import PERCENT_DECIMALS, half_up_scaled
 from ..periods import same_day_last_year, year_end
 from .dates import as_of_date, pace_status, year_elapsed
-from .rules import DEFAULT_RULES, FLAG_BIT, FLAGS, MARK_OF_BITS, ROLLUP_SOURCE, Rules
+from .rules import DEFAULT_RULES, DOUBT_FLAGS, FLAG_BIT, FLAGS, MARK_OF_BITS, ROLLUP_SOURCE, STATUS, Rules
 from .values import CatalogArrays, RegionTree, catalog_arrays, output_order, region_tree, value_arrays
 
 
@@ -90,12 +90,14 @@ def compute_metrics(ds: Dataset, year: int, as_of: str | dt.date | None = None, 
       period_label (上年同期 at a mid-year date, 上年 otherwise);
     - targets: target, target_type (absolute/threshold/""), target_bound (以上/以下/以内/""),
       issuer, completion, completion_approx, met (boolean, NA without target or value),
-      exceeded (超额), gap (to the target, ≥ 0, in the unit), status (超额完成/完成/未完成/
-      达到/未达到/控制在目标内/超出目标/"");
-    - pacing: time_progress, pace_gap, pace (超前/同步/滞后/"");
+      exceeded (超额), gap (to the target, ≥ 0, in the unit), status (the state word of
+      ``STATUS``, rules 3, 4, 5 and 8; "" without target or value);
+    - pacing: time_progress, pace_gap, pace (codes 超前/同步/滞后/""), projection (the year-end
+      figure at the present speed, before year end, for a target that is not paced), at_risk (rule 8);
     - rank, rank_prev, rank_change (positive = moved up), peers (how many ranked), peer_group_size (how many
       the group has: more than peers when some did not report), tied (并列);
-    - flags ("；"-joined texts), flag_codes (tuple of ``FLAGS`` keys), year, as_of.
+    - flags ("；"-joined texts), flag_codes (tuple of ``FLAGS`` keys), doubtful (a likely typo, or a total
+      over one: shown as 待核实), year, as_of.
 
     >>> m = compute_metrics(load_dataset("data/sample"), 2025, "2025-06-30")   # doctest: +SKIP
     >>> m.loc[m["pace"] == "滞后", ["region", "name", "completion", "pace_gap"]]  # doctest: +SKIP
@@ -113,19 +115,21 @@ def compute_metrics(ds: Dataset, year: int, as_of: str | dt.date | None = None, 
     k, kp = half_up_scaled(cur.value, dec), half_up_scaled(prev.value, dec)   # shown figures × 10^decimals
     yoy = _year_over_year(k, kp, has, had, cat.is_rate[None, :], scale)                     # rule 2
     done = _completion(k / scale, target, threshold, has, cat.is_rate[None, :], cat.lower[None, :])  # rule 3
-    _no_claims_on_incomplete(yoy, done, incomplete=has & (cur.incomplete | (had & prev.incomplete)))  # rule 5
+    incomplete = has & (cur.incomplete | (had & prev.incomplete))
+    _no_claims_on_incomplete(yoy, done, incomplete)                                          # rule 5
 
-    # pacing (rule 4)
-    paced = mid_year & cat.is_flow[None, :] & done["ratio_kind"] & ~np.isnan(done["completion"])
-    progress = year_elapsed(date) * 100.0
-    pace_gap, pace = pace_status(np.where(paced, done["completion"], np.nan), progress, rules)
-
-    # rank (rule 6)
-    rank, peers, tied = _rank(tree, cat, np.where(has, k, np.nan))
-    rank_prev, _, _ = _rank(tree, cat, np.where(had, kp, np.nan))
+    paced, progress, pace_gap, pace, projection, at_risk, status = _pacing(
+        k / scale, kp / scale, had, target, done, cat, date, rules)                          # rules 3, 4, 8
+    status = np.where(incomplete & done["has_target"], STATUS["incomplete"], status).astype(object)
+    at_risk = at_risk & ~incomplete
 
     mask = _quality_flags(cur, k, kp, cat, yoy, wanted=had | done["has_target"] | cur.expected, rules=rules)  # rule 7
     mask = _inherit_flags(mask, tree, rolled=cur.source == ROLLUP_SOURCE)
+    doubtful = (mask & sum(FLAG_BIT[c] for c in DOUBT_FLAGS)) != 0
+
+    # rank (rule 6): a likely typo takes no rank, this year or last, and is not counted among the peers
+    rank, peers, tied = _rank(tree, cat, np.where(has & ~doubtful, k, np.nan))
+    rank_prev, _, _ = _rank(tree, cat, np.where(had & ~doubtful, kp, np.nan))
 
     # the tidy frame, in the order of a work report
     ro, io = output_order(tree, ds)
@@ -156,15 +160,16 @@ def compute_metrics(ds: Dataset, year: int, as_of: str | dt.date | None = None, 
         "issuer": col(issuer), "completion": completion,
         "completion_approx": np.where((approx != "") & ~np.isnan(completion), "约", ""),
         "met": pd.array(np.where(col(done["judged"]), col(done["met"]), None), dtype="boolean"),
-        "exceeded": col(done["exceeded"]), "gap": col(done["gap"]), "status": col(done["status"]),
+        "exceeded": col(done["exceeded"]), "gap": col(done["gap"]), "status": col(status),
         "time_progress": col(np.where(paced, progress, np.nan)), "pace_gap": col(pace_gap), "pace": col(pace),
+        "projection": col(projection), "at_risk": col(at_risk),
         "rank": col(rank), "rank_prev": col(rank_prev), "rank_change": col(rank_prev - rank),
         "peers": col(peers), "tied": col(tied),
         # how many the region's peer group has: more than ``peers`` when some did not report (ranked among fewer)
         "peer_group_size": col(np.where(np.isnan(rank), np.nan,
                                         np.where(tree.peer_group >= 0, tree.group_size[np.maximum(tree.peer_group, 0)],
                                                  np.nan)[:, None])),
-        "flags": flags, "flag_codes": flag_codes,
+        "flags": flags, "flag_codes": flag_codes, "doubtful": col(doubtful),
         "year": np.full(len(flat_r), year), "as_of": np.full(len(flat_r), date),
     })
     return pd.DataFrame(out)
@@ -172,18 +177,28 @@ def compute_metrics(ds: Dataset, year: int, as_of: str | dt.date | None = None, 
 
 def _no_claims_on_incomplete(yoy: dict, done: dict, incomplete: np.ndarray) -> None:
     """Rule 5: a roll-up missing some children (this year or last) states no change and no completion: an incomplete
-    total against a complete one reads as a fall that did not happen. The word says why (汇总不全)."""
+    total against a complete one reads as a fall that did not happen. Its state word says why (``STATUS``)."""
     if not incomplete.any():
         return
     for key in ("change", "change_pct"):
         yoy[key] = np.where(incomplete, np.nan, yoy[key])
     yoy["pct_ok"] = yoy["pct_ok"] & ~incomplete
-    yoy["yoy"] = np.where(incomplete, "汇总不全", yoy["yoy"]).astype(object)
+    yoy["yoy"] = np.where(incomplete, STATUS["incomplete"], yoy["yoy"]).astype(object)
     done["judged"] = done["judged"] & ~incomplete
     for key in ("completion", "gap"):
         done[key] = np.where(incomplete, np.nan, done[key])
     done["exceeded"] = done["exceeded"] & ~incomplete
-    done["status"] = np.where(incomplete & done["has_target"], "汇总不全", done["status"]).astype(object)
+
+
+def _pacing(shown, prev_shown, had, target, done: dict, cat: CatalogArrays, date: pd.Timestamp, rules: Rules):
+    """Rule 4 (pace against 时间进度), rule 8 (year-end targets before year end) and the state word of each target."""
+    mid_year = date < year_end(date.year)
+    paced = mid_year & cat.is_flow[None, :] & done["ratio_kind"] & ~np.isnan(done["completion"])
+    elapsed = year_elapsed(date)
+    progress = elapsed * 100.0
+    pace_gap, pace = pace_status(np.where(paced, done["completion"], np.nan), progress, rules)
+    projection, at_risk = _year_end_risk(shown, prev_shown, had, target, done, cat, paced, mid_year, elapsed)
+    return paced, progress, pace_gap, pace, projection, at_risk, _status(done, paced, pace, mid_year)
 
 
 def _year_over_year(k, kp, has, had, is_rate, scale) -> dict:
@@ -210,16 +225,50 @@ def _completion(shown, target, threshold, has, is_rate, lower) -> dict:
         gap = np.where(judged, np.maximum(np.where(lower, shown - target, target - shown), 0.0), np.nan)
     gap = np.round(gap, 10)  # the difference of two decimals, without float dust
     exceeded = judged & (half_up_scaled(completion, PERCENT_DECIMALS) > 100 * 10 ** PERCENT_DECIMALS)
-    status = np.select(
-        [~judged, exceeded, ratio_kind & met, ratio_kind, absolute & lower & met, absolute & lower, met],
-        ["", "超额完成", "完成", "未完成", "控制在目标内", "超出目标", "达到"], default="未达到").astype(object)
     bound = np.select([has_target & (threshold | (absolute & is_rate)) & ~lower,
                        has_target & (threshold | (absolute & is_rate)) & lower, absolute & lower],
                       ["以上", "以下", "以内"], default="").astype(object)
     target_type = np.where(has_target, np.where(threshold, "threshold", "absolute"), "").astype(object)
     return {"has_target": has_target, "judged": judged, "ratio_kind": ratio_kind, "completion": completion,
-            "met": met, "gap": gap, "exceeded": exceeded, "status": status, "bound": bound,
-            "target_type": target_type}
+            "met": met, "gap": gap, "exceeded": exceeded, "bound": bound, "target_type": target_type,
+            "ceiling": absolute & lower}
+
+
+def _status(done: dict, paced, pace, mid_year: bool) -> np.ndarray:
+    """The one state word of each target (``STATUS``): rules 3 and 4, and before year end rule 8."""
+    judged, met, ratio_kind, ceiling = done["judged"], done["met"], done["ratio_kind"], done["ceiling"]
+    pace_word = np.select([pace == "超前", pace == "同步"], [STATUS["ahead"], STATUS["on_pace"]], default=STATUS["behind"])
+    conditions = [~judged, ceiling & met, ceiling, ratio_kind & done["exceeded"], ratio_kind & met,
+                  ratio_kind & paced, ratio_kind, met]
+    words = ["", STATUS["within"], STATUS["over"], STATUS["exceeded"], STATUS["done"],
+             pace_word, STATUS["open"] if mid_year else STATUS["unmet"], STATUS["met"]]
+    short = STATUS["open_short"] if mid_year else STATUS["short"]
+    return np.select(conditions, words, default=short).astype(object)
+
+
+def _year_end_risk(shown, prev_shown, had, target, done: dict, cat: CatalogArrays, paced, mid_year: bool,
+                   elapsed: float) -> tuple[np.ndarray, np.ndarray]:
+    """Rule 8: (projection, at_risk) of the targets due at year end that are not paced against time.
+
+    The projection is the year-end figure at the present speed: a flow's amount so far ÷ 时间进度;
+    a stock's or a rate's level plus its change over the last twelve months (同期 a year earlier to
+    now) × the time left (1 − 时间进度). At risk: the projection falls short of the target (for a
+    ceiling: passes it). A level without last year's figure is not judged.
+    """
+    shape = shown.shape
+    if not mid_year or elapsed <= 0:
+        return np.full(shape, np.nan), np.zeros(shape, dtype=bool)
+    flow = np.broadcast_to(cat.is_flow[None, :], shape)
+    lower = np.broadcast_to(cat.lower[None, :], shape)
+    with np.errstate(invalid="ignore"):
+        level = np.where(had, shown + (shown - prev_shown) * (1 - elapsed), np.nan)
+    projection = np.where(flow, shown / elapsed, level)
+    judged = done["judged"] & ~paced & ~np.isnan(projection) & ~np.isnan(target)
+    open_target = judged & (~done["met"] | done["ceiling"])
+    with np.errstate(invalid="ignore"):
+        falls_short = np.where(lower, projection > target, projection < target)
+    at_risk = open_target & falls_short & ~(done["ceiling"] & ~done["met"])  # an exceeded ceiling is 超出 already
+    return np.where(judged, projection, np.nan), at_risk
 
 
 def _quality_flags(cur, k, kp, cat: CatalogArrays, yoy: dict, *, wanted, rules: Rules) -> np.ndarray:

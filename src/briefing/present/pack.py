@@ -13,28 +13,19 @@ from html import escape
 
 import pandas as pd
 
-from . import charts, narrate
-from ..compute import FLAGS, as_of_date, compute_metrics, compute_series, regions_without_figures
+from . import charts, narrate, places
+from .blocks import Html, cell, header_cell, parts
+from ..compute import (DOUBT_FLAGS, DOUBTFUL, FLAGS, GOOD_STATUS, PROBLEM_STATUS, ROLLUP_SOURCE, STATUS, as_of_date,
+                       compute_metrics, compute_series, regions_without_figures, year_elapsed)
 from ..errors import DataError, Finding, ParameterError
-from ..formatting import format_amount, format_change, format_percent, format_value
+from ..formatting import format_amount, format_change, format_date, format_percent, format_value
 from ..data import Dataset, check_dataset, is_sql_url, load_dataset, raise_on_errors
 from ..params import PackParams, make_params
 from ..periods import today
 
 HISTORY_YEARS = 5
-
-
-class Html:
-    """An HTML block for a notebook output (and a plain-text fallback)."""
-
-    def __init__(self, markup: str, text: str = ""):
-        self.markup, self.text = markup, text
-
-    def _repr_html_(self) -> str:
-        return self.markup
-
-    def __repr__(self) -> str:
-        return self.text or "<HTML>"
+__all__ = ["Html", "Pack", "open_pack", "show_cover", "show_data_note", "show_headlines", "show_narrative",
+           "show_next_targets", "show_problems", "show_table"]
 
 
 @dataclass(frozen=True)
@@ -70,15 +61,28 @@ class Pack:
 
     @property
     def scope(self) -> str:
-        return narrate.scope_word(self.info["level"], self.info["group"])
+        """How the pack names its own area (全区, 全市, 全系统 …), from the level or the name (``places``)."""
+        return narrate.scope_word(self.info["level"], self.info["group"], self.info["name"])
 
     @property
     def peer_area(self) -> str:
+        """Where the region's peers are (全市 …) from the parent's level or name; 同级 when neither says; "" at the top."""
         parent = self.info["parent"]
         if not parent:
             return ""
-        level = self.dataset.regions.at[parent, "level"]
-        return f"全{'市' if level in ('市', '县级市') else level}"
+        up = self.dataset.regions.loc[parent]
+        return places.area_word(up["level"], up["name"], up["group"]) or places.PEER_FALLBACK
+
+    @property
+    def peer_group(self) -> str:
+        """The peers' kind in a sentence ("12个县(市)区"); 同级单位 for a top region or a placeholder group."""
+        return places.group_word(self.info["group"]) if self.info["parent"] else places.GROUP_FALLBACK
+
+    @property
+    def rollup_source(self) -> str:
+        """The source of a rolled-up figure, naming whose figures were summed ("由各县(市)区、产业工会数据汇总")."""
+        regions = self.dataset.regions
+        return places.rollup_source(regions.loc[regions["parent"] == self.region, "group"])
 
     @property
     def region_metrics(self) -> pd.DataFrame:
@@ -89,10 +93,16 @@ class Pack:
         return f"{self.params.year}年" if not self.mid_year else f"{self.params.year}年1—{self.as_of.month}月"
 
     @property
+    def last_period(self) -> str:
+        """The period this one is compared with: the year before, or its same period (同期)."""
+        year = self.params.year - 1
+        return f"{year}年" if not self.mid_year else f"{year}年1—{self.as_of.month}月"
+
+    @property
     def note(self) -> str:
         """The line under each chart: source and as-of date."""
         src = "示例数据（虚构）" if self.dataset.is_sample else (self.dataset.meta.get("source") or self.dataset.location)
-        return f"数据来源：{src}；数据截至{self.as_of:%Y年%m月%d日}"
+        return f"数据来源：{src}；数据截至{format_date(self.as_of)}"
 
     @property
     def incomplete_note(self) -> str:
@@ -190,20 +200,40 @@ def show_cover(pack: Pack) -> Html:
     return Html(markup, f"封面：{pack.union_name} {pack.period}")
 
 
+def _doubtful(row: pd.Series) -> bool:
+    return bool(row.get("doubtful", False))
+
+
+def _tile_class(row: pd.Series) -> str:
+    if _doubtful(row):
+        return "check"
+    status = row.get("status") or ""
+    if status in PROBLEM_STATUS or bool(row.get("at_risk", False)):
+        return "bad"
+    return "good" if status in GOOD_STATUS else "plain"
+
+
 def show_headlines(pack: Pack) -> Html:
+    """The key figures as cards: value, change, target. A likely typo shows as 待核实, not as a result."""
     m = pack.region_metrics.set_index("indicator")
+    no_base = "无上年同期数据" if pack.mid_year else "无上年数据"
     tiles = []
     for ind in pack.key_indicators:
         row = m.loc[ind]
         value = format_amount(row["value"], row["unit"], int(row["decimals"]), row["approx"])
-        yoy = narrate.phrase_yoy(row, same_period=pack.mid_year) or (
-            "汇总不全，不作同比" if row["yoy"] == "汇总不全" else "无上年同期数据")
-        target = "汇总不全，暂不评价" if row.get("status") == "汇总不全" else narrate.phrase_target(row)
-        good = row.get("status") in ("超额完成", "完成", "达到", "控制在目标内") or row["pace"] in ("同步", "超前")
-        bad = row["pace"] == "滞后" or (row.get("status") in ("未完成", "未达到", "超出目标") and not row["pace"])
-        status = "bad" if bad else ("good" if good else "plain")
-        tiles.append(f"""<div class="tile tile-{status}"><div class="tile-name">{escape(row['name'])}</div>
-<div class="tile-value">{escape(value)}</div><div class="tile-yoy">{escape(yoy)}</div>
+        if _doubtful(row):
+            value_html = f'{escape(value)}<span class="check-mark">{DOUBTFUL}</span>'
+            yoy, target = "同比变动异常，疑为录入错误", "请核实后再引用"
+        elif STATUS["incomplete"] in (row["yoy"], row.get("status")):   # compute rule 5
+            value_html = escape(value)
+            yoy = "汇总不全，不作同比"
+            target = "汇总不全，暂不评价" if row.get("status") == STATUS["incomplete"] else ""
+        else:
+            value_html = escape(value)
+            yoy = narrate.phrase_yoy(row, same_period=pack.mid_year) or no_base
+            target = narrate.phrase_target(row)
+        tiles.append(f"""<div class="tile tile-{_tile_class(row)}"><div class="tile-name">{escape(row['name'])}</div>
+<div class="tile-value">{value_html}</div><div class="tile-yoy">{escape(yoy)}</div>
 <div class="tile-target">{escape(target)}</div></div>""")
     return Html(f'<div class="tiles">{"".join(tiles)}</div>', "主要指标")
 
@@ -215,7 +245,7 @@ def show_narrative(pack: Pack) -> Html:
     highlights = narrate.narrate_highlights(m)
     if highlights:
         paras.append(f"<p>{escape('成效较为突出的是：' + '；'.join(highlights) + '。')}</p>")
-    ranks = narrate.narrate_ranks(m, pack.peer_area, pack.info["group"] if pack.info["parent"] else "同级单位")
+    ranks = narrate.narrate_ranks(m, pack.peer_area, pack.peer_group) if pack.info["parent"] else ""
     if ranks:
         paras.append(f"<p>{escape(ranks)}</p>")
     for theme in narrate.theme_order(m):
@@ -233,11 +263,14 @@ def show_problems(pack: Pack) -> Html:
 
 
 def show_next_targets(pack: Pack) -> Html:
-    """Next year's targets issued for this region (for 新一年主要任务)."""
+    """Next year's targets issued for this region, as a table (for 新一年主要任务).
+
+    Nothing when none were issued: ``show_next_year_tasks`` says so, once.
+    """
     ds, year = pack.dataset, pack.params.year + 1
     t = ds.targets[(ds.targets["region"] == pack.region) & (ds.targets["year"] == year)].copy()
     if t.empty:
-        return Html(f'<p class="muted">{year}年目标尚未下达。</p>')
+        return Html("", "")
     cat = ds.catalog
     t["order"] = t["indicator"].map(cat["order"])
     cur = pack.region_metrics.set_index("indicator")
@@ -251,67 +284,114 @@ def show_next_targets(pack: Pack) -> Html:
         now_text = format_amount(now, ind["unit"], int(ind["decimals"])) if now is not None and pd.notna(now) else "—"
         rows.append(f"<tr><td>{escape(ind['name'])}</td><td>{escape(goal)}</td><td>{escape(now_text)}</td>"
                     f"<td>{escape(r['issuer'] or '—')}</td></tr>")
-    return Html(f"""<table class="data"><thead><tr><th>指标</th><th>{year}年目标</th><th>{pack.params.year}年实绩</th>
-<th>下达单位</th></tr></thead><tbody>{''.join(rows)}</tbody></table>""", f"{year}年目标")
+    head = "".join(header_cell(h) for h in ("指标", f"{year}年目标", f"{pack.params.year}年实绩", "下达单位"))
+    return Html(f'<div class="table-box"><table class="data"><thead><tr>{head}</tr></thead>'
+                f'<tbody>{"".join(rows)}</tbody></table></div>', f"{year}年目标")
+
+
+def _done_cell(r: pd.Series) -> str:
+    """完成情况: the completion ratio with the state word of ``STATUS``, or the state word alone."""
+    if pd.isna(r["target"]):
+        return ""
+    if pd.isna(r["value"]):
+        return "—"
+    if pd.isna(r["completion"]):
+        return r["status"]
+    return parts(format_percent(r["completion"], 1), f"（{r['status']}）")
+
+
+def _table_cells(r: pd.Series, ranked: bool, mid_year: bool) -> list[str]:
+    dec = int(r["decimals"])
+    change = format_change(r["change"], r["change_pct"], r["kind"], r["yoy"])
+    if mid_year and change == "无上年数据":
+        change = "无上年同期数据"
+    if pd.notna(r["target"]):
+        bound = r.get("target_bound") or ""
+        target = format_value(r["target"], r["unit"], dec) + (bound if r["target_type"] == "threshold" or bound else "")
+    else:
+        target = "—"
+    done = _done_cell(r)
+    rank = (f"{int(r['rank'])}/{int(r['peers'])}" if pd.notna(r["rank"]) else "—") if ranked else None
+    if _doubtful(r) and pd.notna(r["value"]):
+        change, rank = DOUBTFUL, (DOUBTFUL if ranked else None)
+        done = DOUBTFUL if done else done
+    cells = [r["name"], r["unit"], format_value(r["value"], r["unit"], dec, r["approx"]),
+             format_value(r["prev_value"], r["unit"], dec, r["prev_approx"]), change, target, done]
+    return cells + ([rank] if ranked else []) + [r["flags"]]
 
 
 def show_table(pack: Pack) -> Html:
-    """All indicators, by theme: value, same period last year, change, target, completion, rank."""
+    """All indicators, by theme: value, the period compared with, change, target, state, rank, flags.
+
+    Column titles name the periods compared (2026年1—6月 against 2025年1—6月, or 2025年 against
+    2024年); a likely typo shows 待核实 in every column derived from it.
+    """
     m = pack.region_metrics.sort_values(["theme_order", "order"])
     ranked = m["rank"].notna().any()
-    last = m["period_label"].iloc[0] if "period_label" in m and len(m) else "上年同期"
-    head = ["指标", "单位", pack.period, last, "同比", "年度目标", "完成情况"] + (["同级排名"] if ranked else []) + ["备注"]
+    head = ["指标", "单位", pack.period, pack.last_period, "比上年同期" if pack.mid_year else "比上年",
+            "年度目标", "完成情况"] + (["同级排名"] if ranked else []) + ["备注"]
     body = []
     for theme, group in m.groupby("theme_order", sort=True):
         body.append(f'<tr class="theme-row"><td colspan="{len(head)}">{escape(group["theme"].iloc[0])}</td></tr>')
         for _, r in group.iterrows():
-            dec = int(r["decimals"])
-            change = format_change(r["change"], r["change_pct"], r["kind"], r["yoy"])
-            if pd.notna(r["target"]):
-                bound = r.get("target_bound") or ""
-                target = format_value(r["target"], r["unit"], dec) + (bound if r["target_type"] == "threshold" or bound else "")
-                if pd.isna(r["completion"]):
-                    done = r.get("status") or ("—" if pd.isna(r["met"]) else ("达标" if bool(r["met"]) else "未达标"))
-                else:
-                    done = format_percent(r["completion"], 1) if pd.notna(r["completion"]) else "—"
-                    if r["pace"]:
-                        done += f"（{r['pace']}）"
-            else:
-                target, done = "—", ""
-            rank = (f"{int(r['rank'])}/{int(r['peers'])}" if pd.notna(r["rank"]) else "—") if ranked else None
-            cells = [r["name"], r["unit"], format_value(r["value"], r["unit"], dec, r["approx"]),
-                     format_value(r["prev_value"], r["unit"], dec, r["prev_approx"]), change, target, done]
-            if ranked:
-                cells.append(rank)
-            cells.append(r["flags"])
-            body.append("<tr>" + "".join(f"<td>{escape(str(c))}</td>" for c in cells) + "</tr>")
-    thead = "".join(f"<th>{escape(h)}</th>" for h in head)
-    return Html(f'<table class="data full"><thead><tr>{thead}</tr></thead><tbody>{"".join(body)}</tbody></table>',
-                "指标总表")
+            cells = _table_cells(r, ranked, pack.mid_year)
+            css = ' class="doubtful"' if _doubtful(r) else ""
+            body.append(f"<tr{css}>" + "".join(cell(c) for c in cells) + "</tr>")
+    thead = "".join(header_cell(h) for h in head)
+    return Html(f'<div class="table-box"><table class="data full"><thead><tr>{thead}</tr></thead>'
+                f'<tbody>{"".join(body)}</tbody></table></div>', "指标总表")
+
+
+def _flag_items(pack: Pack) -> tuple[list[str], list[str]]:
+    """Data-note lines of the region's flags: (likely typos, to check first; every other flag)."""
+    rows = pack.region_metrics[pack.region_metrics["flags"] != ""]
+    first, rest = [], []
+    for _, r in rows.iterrows():
+        codes = set(r["flag_codes"])
+        if codes & set(DOUBT_FLAGS):
+            dec, unit = int(r["decimals"]), r["unit"]
+            was = format_amount(r["prev_value"], unit, dec, r["prev_approx"])
+            now = format_amount(r["value"], unit, dec, r["approx"])
+            first.append(f"{DOUBTFUL}：{r['name']}{pack.period}为{now}，{pack.last_period}为{was}，{r['flags']}；"
+                         "本简报未将其计入成效和排名，请核实后再引用。")
+        else:   # a total missing children is said once, in incomplete_note, not per indicator
+            text = "；".join(f for f in r["flags"].split("；") if f != FLAGS["children_incomplete"])
+            if text:
+                rest.append(f"数据提示：{r['name']}——{text}")
+    return first, rest
 
 
 def show_data_note(pack: Pack) -> Html:
+    """Sources, date, method and flags; figures to check (待核实) come first."""
     ds = pack.dataset
-    sources = sorted({s for s in pack.region_metrics["source"].dropna() if s})
-    items = [
-        f"数据截至：{pack.as_of:%Y年%m月%d日}" + ("（年中数据，同比为与上年同期比较）" if pack.mid_year else "（全年数据）"),
+    sources = sorted({pack.rollup_source if s == ROLLUP_SOURCE else s
+                      for s in pack.region_metrics["source"].dropna() if s})
+    check, flags = _flag_items(pack)
+    items = check + [
+        f"数据截至：{format_date(pack.as_of)}" + ("（年中数据，同比为与上年同期比较）" if pack.mid_year else "（全年数据）"),
         "数据来源：" + ("；".join(sources) if sources else "—"),
         f"数据集：{ds.meta.get('name', ds.location)}（{ds.location}，数据指纹 {ds.fingerprint}）",
-        f"生成日期：{today():%Y年%m月%d日}",
+        f"生成日期：{format_date(today())}",
         "计算口径：比率由分子、分母重新计算，上级比率为下级分子之和除以分母之和；比率的变化以百分点表示；"
-        "上年同期为零时不计算增幅；数字按四舍五入显示。",
+        "上年同期为零时不计算增幅；数字按四舍五入显示；同比变动异常、疑为录入错误的数字标为“待核实”，不参加排名。",
     ]
     if pack.mid_year:
-        items.append("时间进度：截至日已过天数 ÷ 全年天数；年度累计类指标完成率低于时间进度即为“进度滞后”。")
+        items.append(time_progress_note(pack.as_of))
     if ds.is_sample:
         items.insert(0, "本简报所用数据为示例数据，数字均为虚构，仅用于演示。")
     if pack.incomplete_note:
         items.append("数据提示：" + pack.incomplete_note)
-    flags = pack.region_metrics[pack.region_metrics["flags"] != ""]
-    for _, r in flags.iterrows():
-        rest = "；".join(f for f in r["flags"].split("；") if f != FLAGS["children_incomplete"])
-        if rest:
-            items.append(f"数据提示：{r['name']}——{rest}")
-    for w in pack.warnings:
-        items.append(f"数据提示：{w.message}")
+    items += flags + [f"数据提示：{w.message}" for w in pack.warnings]
     return Html('<div class="data-note"><ul>' + "".join(f"<li>{escape(i)}</li>" for i in items) + "</ul></div>", "数据说明")
+
+
+def time_progress_note(as_of: pd.Timestamp) -> str:
+    """The method of 时间进度 and of the speed the rest of the year needs, as the code reckons them (rule 4).
+
+    >>> time_progress_note(pd.Timestamp("2026-06-30"))[:46]
+    '时间进度：按月计算，为已过月数 ÷ 12，当月按已过天数折算（截至6月30日为50.0%）；'
+    """
+    return (f"时间进度：按月计算，为已过月数 ÷ 12，当月按已过天数折算（截至{format_date(as_of, year=False)}为"
+            f"{format_percent(year_elapsed(as_of) * 100, 1)}）；剩余时间为 1 − 时间进度，所需进度按同一口径计算。"
+            f"年度累计类指标完成率低于时间进度为“{STATUS['behind']}”；存量、比率和“X以上”等年末考核的目标"
+            f"未达到时为“{STATUS['open']}”或“{STATUS['open_short']}”，只有按目前速度年底前难以达到的才列为问题。")

@@ -12,14 +12,17 @@ from html import escape
 import pandas as pd
 
 from . import narrate
-from ..compute import year_elapsed, year_end
+from .blocks import Html, cell, header_cell, parts
+from ..compute import DOUBTFUL, STATUS, months_elapsed, year_elapsed
 from ..errors import BriefingError
-from ..formatting import format_amount, format_change, format_percent, format_points, format_value, round_half_up
-from .pack import Html, Pack
+from ..formatting import (format_amount, format_change, format_date, format_figure, format_percent, format_points,
+                          format_value, round_half_up)
+from .pack import Pack
 
 # A lagging indicator needs "X倍" the pace so far; below this the sentence says "保持现有进度".
 SPEED_UP_MARGIN = 1.0
 TOPIC_CHART_LIMIT = 9
+NEXT_YEAR_LIMIT = 6      # more targets than this: the sentences tell the tier-1 ones, the table all of them
 
 
 # ---------------------------------------------------------------- time words
@@ -48,9 +51,13 @@ def period_words(as_of: pd.Timestamp) -> tuple[str, str]:
     return done, rest
 
 
-def _days(as_of: pd.Timestamp) -> tuple[int, int]:
-    start = pd.Timestamp(year=as_of.year, month=1, day=1)
-    return (as_of - start).days + 1, (year_end(as_of.year) - as_of).days
+def months_left_text(as_of: pd.Timestamp) -> str:
+    """The time left in the year on the basis of 时间进度 (months; rule 4 of ``compute``).
+
+    >>> months_left_text(pd.Timestamp("2026-06-30")), months_left_text(pd.Timestamp("2026-07-15"))
+    ('6个月', '5.5个月')
+    """
+    return format_figure(12 - months_elapsed(as_of), "个月", 1, style="sentence")
 
 
 def _ratio_text(ratio: float) -> str:
@@ -66,11 +73,12 @@ def remaining_work(metrics: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
     remaining (amount still to do for an absolute target; the gap for an unmet threshold),
     speed_ratio (for a flow: the pace needed for the rest of the year ÷ the pace so far, with time
     measured as 时间进度 the way ``compute.year_elapsed`` reckons it: 30 June is half the year),
-    status (已完成/进度滞后/进度正常/未完成/已达标/未达标/超出控制目标/无数据). Inputs are not changed.
+    status (the state word of ``compute.STATUS``; 无数据 without a figure), at_risk, doubtful.
+    Inputs are not changed.
 
     >>> rows = pd.DataFrame([{"indicator": "x", "name": "新建基层工会", "unit": "家", "decimals": 0,
     ...     "kind": "flow", "direction": "higher", "target_type": "absolute", "target": 70.0,
-    ...     "value": 36.0, "completion": 51.4, "met": False, "gap": 34.0, "pace": "同步",
+    ...     "value": 36.0, "completion": 51.4, "met": False, "gap": 34.0, "status": "进度正常",
     ...     "theme_order": 0, "order": 0}])
     >>> r = remaining_work(rows, pd.Timestamp("2026-06-30")).iloc[0]
     >>> float(r["remaining"]), round(float(r["speed_ratio"]), 2), r["status"]
@@ -84,29 +92,23 @@ def remaining_work(metrics: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
         item = {k: r[k] for k in ("indicator", "name", "unit", "decimals", "kind", "target_type", "target", "value",
                                   "completion")}
         item["remaining"], item["speed_ratio"] = float("nan"), float("nan")
+        item["at_risk"], item["doubtful"] = bool(r.get("at_risk", False)), bool(r.get("doubtful", False))
         met = r["met"] is not pd.NA and bool(r["met"])
+        item["status"] = r["status"] if pd.notna(r["value"]) else "无数据"
         if pd.isna(r["value"]):
-            item["status"] = "无数据"
+            pass
         elif r["target_type"] == "threshold":
-            item["status"] = "已达标" if met else "未达标"
             item["remaining"] = 0.0 if met else float(r["gap"])
         elif r["direction"] == "lower":
-            item["status"] = "控制在目标以内" if met else "超出控制目标"
             item["remaining"] = 0.0 if met else float(r["value"] - r["target"])
         else:
             remaining = max(float(r["target"] - r["value"]), 0.0)
             item["remaining"] = remaining
-            if remaining == 0:
-                item["status"] = "已完成"
-            elif not inside:
-                item["status"] = "未完成"
-            else:
-                item["status"] = "进度滞后" if r["pace"] == "滞后" else ("进度正常" if r["pace"] else "未完成")
-                if r["kind"] == "flow" and r["value"] > 0:
-                    item["speed_ratio"] = (remaining / (1 - elapsed)) / (float(r["value"]) / elapsed)
+            if remaining > 0 and inside and r["kind"] == "flow" and r["value"] > 0:
+                item["speed_ratio"] = (remaining / (1 - elapsed)) / (float(r["value"]) / elapsed)
         out.append(item)
     columns = ["indicator", "name", "unit", "decimals", "kind", "target_type", "target", "value", "completion",
-               "remaining", "speed_ratio", "status"]
+               "remaining", "speed_ratio", "status", "at_risk", "doubtful"]
     return pd.DataFrame(out, columns=columns)
 
 
@@ -122,38 +124,66 @@ def _gap(row: pd.Series) -> str:
     return format_amount(row["remaining"], row["unit"], int(row["decimals"]))
 
 
+_AMOUNT_OPEN = (STATUS["behind"], STATUS["on_pace"], STATUS["ahead"], STATUS["open"], STATUS["unmet"])
+
+
 def _remaining_sentences(rest: pd.DataFrame, scope: str, done_word: str, rest_word: str) -> list[str]:
-    """Sentences for the speech writer; ``rest_word`` is "" once the year is over."""
+    """Sentences for the speech writer, at most ``narrate.MAX_FIGURES`` figures each; the table has every item.
+    ``rest_word`` is "" once the year is over."""
     paras = []
-    todo = rest[rest["target_type"].eq("absolute") & rest["status"].isin(["进度滞后", "进度正常", "未完成"])]
+    rest = rest[~rest["doubtful"].astype(bool)] if "doubtful" in rest else rest
+    todo = rest[rest["target_type"].eq("absolute") & rest["status"].isin(_AMOUNT_OPEN)]
     if not todo.empty and rest_word:
-        items = "、".join(f"{r['name']}{_gap(r)}" for _, r in todo.iterrows())
-        paras.append(f"{rest_word}，{scope}还需完成{items}，才能完成全年目标任务。")
+        paras.append(f"{rest_word}，{scope}还需完成{len(todo)}项年度目标任务的剩余部分，各项尚需完成的数量见下表。")
     elif not todo.empty:
-        items = "、".join(f"{r['name']}差{_gap(r)}" for _, r in todo.iterrows())
-        paras.append(f"对照全年目标，{scope}{items}，未完成全年目标任务。")
-    lagging = todo[todo["status"].eq("进度滞后") & todo["speed_ratio"].notna()]
-    if not lagging.empty:
-        names = "、".join(lagging["name"])
+        worst = todo.loc[todo["completion"].idxmin()] if todo["completion"].notna().any() else todo.iloc[0]
+        paras.append(f"对照全年目标，{scope}有{len(todo)}项年度目标任务未完成，各项差距见下表；差距最大的是"
+                     f"{worst['name']}，完成{format_percent(worst['completion'], 1)}，差{_gap(worst)}。")
+    lagging = todo[todo["status"].eq(STATUS["behind"]) & todo["speed_ratio"].notna()]
+    if not lagging.empty and rest_word:
+        names = "、".join(lagging["name"].head(3))
         lo, hi = lagging["speed_ratio"].min(), lagging["speed_ratio"].max()
         need = _ratio_text(hi) if round_half_up(lo, 1) == round_half_up(hi, 1) else f"{_ratio_text(lo)}至{_ratio_text(hi)}"
-        subject = names if len(lagging) == 1 else f"{names}{'等' if len(lagging) > 2 else ''}{len(lagging)}项指标"
+        subject = names if len(lagging) == 1 else f"{names}{'等' if len(lagging) > 3 else ''}{len(lagging)}项指标"
         paras.append(f"其中，{subject}进度滞后，{rest_word}的推进速度需达到{done_word}的{need}，工作进度有待进一步加快。")
-    short = rest[rest["status"].eq("未达标")]
+    short = rest[rest["status"].isin([STATUS["open_short"], STATUS["short"]])]
     if not short.empty:
-        items = "；".join(f"{r['name']}为{format_amount(r['value'], r['unit'], int(r['decimals']))}，"
-                         f"距“{_goal(r)}”的目标还差{_gap(r)}" for _, r in short.iterrows())
-        paras.append(f"{items}，{'年底前要达到目标要求' if rest_word else '未达到年度目标要求'}。")
-    over = rest[rest["status"].eq("超出控制目标")]
+        clauses = [(f"{r['name']}为{format_amount(r['value'], r['unit'], int(r['decimals']))}，"
+                    f"距“{_goal(r)}”的目标还差{_gap(r)}" + ("，按目前速度年底前难以达到" if r["at_risk"] else ""), 3)
+                   for _, r in short.iterrows()]
+        tail = "以上指标年底前要达到目标要求。" if rest_word else "以上指标未达到年度目标要求。"
+        paras.append(narrate.pack_sentences(clauses) + tail)
+    over = rest[rest["status"].eq(STATUS["over"])]
     if not over.empty:
         items = "；".join(f"{r['name']}为{format_amount(r['value'], r['unit'], int(r['decimals']))}，"
                          f"超出控制目标{_gap(r)}" for _, r in over.iterrows())
         paras.append(f"{items}，需加强源头治理。")
-    done = rest[rest["status"].eq("已完成")]
+    done = rest[rest["status"].isin([STATUS["done"], STATUS["exceeded"]])]
     if not done.empty:
         paras.append(f"{'、'.join(done['name'])}" + ("已提前完成全年目标任务，要巩固成果、持续推进。" if rest_word
                                                   else "完成了全年目标任务。"))
-    return paras
+    return [p for p in paras if p]
+
+
+def _table(head: list[str], rows: list[list[str]], css: str = "data") -> str:
+    """A table in its own box (a narrow screen scrolls the box, not the page)."""
+    thead = "".join(header_cell(h) for h in head)
+    body = "".join("<tr>" + "".join(cell(c) for c in cells) + "</tr>" for cells in rows)
+    return f'<div class="table-box"><table class="{css}"><thead><tr>{thead}</tr></thead><tbody>{body}</tbody></table></div>'
+
+
+def _remaining_row(r: pd.Series, done_word: str, rest_word: str) -> list[str]:
+    dec = int(r["decimals"])
+    value = format_amount(r["value"], r["unit"], dec) if pd.notna(r["value"]) else "—"
+    remaining = _gap(r) if pd.notna(r["remaining"]) and r["remaining"] > 0 else "—"
+    if r["target_type"] == "threshold" or r["status"] in (STATUS["within"], STATUS["over"]) or r["kind"] == "rate":
+        remaining = ("差" + remaining) if remaining != "—" else "—"
+    status = DOUBTFUL if r["doubtful"] else r["status"]
+    cells = [r["name"], status, _goal(r), value,
+             format_percent(r["completion"], 1) if pd.notna(r["completion"]) else "—", remaining]
+    if rest_word:
+        cells.append(f"为{done_word}的{_ratio_text(r['speed_ratio'])}" if pd.notna(r["speed_ratio"]) else "—")
+    return cells
 
 
 def show_remaining(pack: Pack, topic: str = "") -> Html:
@@ -169,10 +199,9 @@ def show_remaining(pack: Pack, topic: str = "") -> Html:
     rest = remaining_work(metrics, as_of)
     if rest.empty:
         return Html(f'<p class="muted">{pack.params.year}年没有下达量化目标{_of_topic(topic)}。</p>', "剩余任务")
-    left_days = _days(as_of)[1]
-    if left_days:
-        intro = (f"截至{as_of.month}月{as_of.day}日，时间进度为{format_percent(year_elapsed(as_of) * 100, 1)}，"
-                 f"距年底还有{left_days}天。")
+    if rest_word:
+        intro = (f"截至{format_date(as_of, year=False)}，时间进度为{format_percent(year_elapsed(as_of) * 100, 1)}，"
+                 f"距年底还有{months_left_text(as_of)}。")
     else:
         intro = f"{pack.params.year}年已结束，以下为各项年度目标的最终完成情况和差距。"
     paras = [intro] + _remaining_sentences(rest, pack.scope, done_word, rest_word)
@@ -180,32 +209,17 @@ def show_remaining(pack: Pack, topic: str = "") -> Html:
             "尚需完成" if rest_word else "差距"]
     if rest_word:
         head.append(f"{rest_word}所需进度")
-    body = []
-    for _, r in rest.iterrows():
-        dec = int(r["decimals"])
-        value = format_amount(r["value"], r["unit"], dec) if pd.notna(r["value"]) else "—"
-        remaining = _gap(r) if pd.notna(r["remaining"]) and r["remaining"] > 0 else "—"
-        if r["target_type"] == "threshold" or r["status"] in ("控制在目标以内", "超出控制目标"):
-            remaining = ("差" + remaining) if remaining != "—" else "—"
-        cells = [r["name"], r["status"], _goal(r), value,
-                 format_percent(r["completion"], 1) if pd.notna(r["completion"]) else "—", remaining]
-        if rest_word:
-            cells.append(f"为{done_word}的{_ratio_text(r['speed_ratio'])}" if pd.notna(r["speed_ratio"]) else "—")
-        body.append("<tr>" + "".join(f"<td>{escape(str(c))}</td>" for c in cells) + "</tr>")
-    table = (f'<table class="data"><thead><tr>{"".join(f"<th>{escape(h)}</th>" for h in head)}</tr></thead>'
-             f'<tbody>{"".join(body)}</tbody></table>')
+    table = _table(head, [_remaining_row(r, done_word, rest_word) for _, r in rest.iterrows()])
     note = ""
     if rest_word:
-        note = (f'<p class="muted">所需进度：按时间进度折算，{escape(rest_word)}单位时间需完成的量'
-                f'（尚需完成 ÷ 剩余时间）与{escape(done_word)}单位时间完成的量之比；大于1倍即需加快进度。</p>')
+        note = (f'<p class="muted">所需进度：{escape(rest_word)}每月需完成的量（尚需完成 ÷ 剩余月数）与'
+                f'{escape(done_word)}每月完成的量（已完成 ÷ 已过月数）之比，月数与时间进度同一口径；'
+                "大于1倍即需加快进度。</p>")
     text = '<div class="narrative">' + "".join(f"<p>{escape(p)}</p>" for p in paras) + "</div>"
     return Html(text + table + note, "剩余任务")
 
 
 # ---------------------------------------------------------------- pacing
-
-_PACE_WORDS = {"超前": "超前", "同步": "进度正常", "滞后": "进度滞后"}
-
 
 def show_pacing(pack: Pack, topic: str = "") -> Html:
     """时间过半、任务过半: each yearly flow with an absolute target against the share of the year elapsed.
@@ -219,27 +233,30 @@ def show_pacing(pack: Pack, topic: str = "") -> Html:
         return Html(f'<p class="muted">本简报为{pack.params.year}年全年数据，不按时间进度衡量；'
                     "完成情况见目标完成情况图表。</p>", "时间进度")
     elapsed = format_percent(year_elapsed(as_of) * 100, 1)
+    day = format_date(as_of, year=False)
     if paced.empty:
-        return Html(f'<p class="muted">截至{as_of.month}月{as_of.day}日，时间进度为{escape(elapsed)}；'
+        return Html(f'<p class="muted">截至{day}，时间进度为{escape(elapsed)}；'
                     f"没有可按时间进度衡量的年度累计目标{_of_topic(topic)}。</p>", "时间进度")
-    lag = int((paced["pace"] == "滞后").sum())
-    ahead = int((paced["pace"] == "超前").sum())
-    on = len(paced) - lag
-    intro = (f"截至{as_of.month}月{as_of.day}日，时间进度为{elapsed}。按时间进度衡量的{len(paced)}项年度累计指标中，"
-             f"{on}项进度正常" + (f"（其中{ahead}项明显超前）" if ahead else "") + f"，{lag}项进度滞后。")
+    status = narrate.credible(paced)["status"]
+    lag = int((status == STATUS["behind"]).sum())
+    ahead = int((status == STATUS["ahead"]).sum())
+    on = int(status.isin([STATUS["on_pace"], STATUS["ahead"]]).sum())
+    done = int(status.isin([STATUS["done"], STATUS["exceeded"]]).sum())
+    intro = (f"截至{day}，时间进度为{elapsed}。按时间进度衡量的{len(status)}项年度累计指标中，"
+             + (f"{done}项已完成全年目标，" if done else "")
+             + f"{on}项进度正常" + (f"（其中{ahead}项进度超前）" if ahead else "") + f"，{lag}项进度滞后。")
     if lag == 0:
-        intro += "实现了“时间过半、任务过半”。"
+        intro += "实现了“时间过半、任务过半”。" if year_elapsed(as_of) == 0.5 else "各项指标均不低于时间进度。"
     head = ["指标", "情况", "年度目标", "已完成", "完成率", "时间进度", "进度差"]
-    body = []
+    rows = []
     for _, r in paced.iterrows():
         dec = int(r["decimals"])
-        cells = [r["name"], _PACE_WORDS[r["pace"]], _goal(r), format_amount(r["value"], r["unit"], dec, r["approx"]),
-                 format_percent(r["completion"], 1), format_percent(r["time_progress"], 1),
-                 format_points(r["pace_gap"], 1, signed=True)]
-        body.append("<tr>" + "".join(f"<td>{escape(str(c))}</td>" for c in cells) + "</tr>")
-    table = (f'<table class="data"><thead><tr>{"".join(f"<th>{escape(h)}</th>" for h in head)}</tr></thead>'
-             f'<tbody>{"".join(body)}</tbody></table>')
-    return Html(f'<div class="narrative"><p>{escape(intro)}</p></div>{table}', "时间进度")
+        doubt = bool(r.get("doubtful", False))
+        rows.append([r["name"], DOUBTFUL if doubt else r["status"], _goal(r),
+                     format_amount(r["value"], r["unit"], dec, r["approx"]),
+                     DOUBTFUL if doubt else format_percent(r["completion"], 1), format_percent(r["time_progress"], 1),
+                     DOUBTFUL if doubt else format_points(r["pace_gap"], 1, signed=True)])
+    return Html(f'<div class="narrative"><p>{escape(intro)}</p></div>{_table(head, rows)}', "时间进度")
 
 
 # ---------------------------------------------------------------- next year
@@ -257,25 +274,32 @@ def show_next_year_tasks(pack: Pack) -> Html:
     cat = ds.catalog
     t["order"] = t["indicator"].map(cat["order"])
     t["theme_order"] = t["indicator"].map(cat["theme_order"])
-    now = pack.region_metrics.set_index("indicator")["value"]
+    mine = pack.region_metrics.set_index("indicator")
+    now, now_approx = mine["value"], mine["approx"]
+    t = t.sort_values(["theme_order", "order"])
+    many = len(t) > NEXT_YEAR_LIMIT
+    told = t[t["indicator"].map(cat["tier"]) == 1] if many else t
     paras = []
-    for issuer, group in t.sort_values(["theme_order", "order"]).groupby("issuer", sort=False):
-        items = []
+    for issuer, group in told.groupby("issuer", sort=False):
+        clauses = []
         for _, r in group.iterrows():
             ind = cat.loc[r["indicator"]]
             dec = int(ind["decimals"])
             goal = format_amount(r["target"], ind["unit"], dec)
             current = now.get(r["indicator"])
-            was = (f"（{year}年为{format_amount(current, ind['unit'], dec)}）"
+            was = (f"（{year}年为{format_amount(current, ind['unit'], dec, now_approx.get(r['indicator'], ''))}）"
                    if current is not None and pd.notna(current) else "")
             if r["target_type"] == "threshold":
-                items.append(f"{ind['name']}达到{narrate.format_goal(r['target'], ind['unit'], dec)}{was}")
+                text = f"{ind['name']}达到{narrate.format_goal(r['target'], ind['unit'], dec)}{was}"
             elif ind["direction"] == "lower":
-                items.append(f"{ind['name']}控制在{goal}以内{was}")
+                text = f"{ind['name']}控制在{goal}以内{was}"
             else:
-                items.append(f"{ind['name']}{goal}{was}")
+                text = f"{ind['name']}{goal}{was}"
+            clauses.append((text, 1 + bool(was)))     # the target and this year's figure (a year is no figure)
         who = issuer or "上级"
-        paras.append(f"{nxt}年，{who}下达{pack.scope}的主要目标任务是：{'；'.join(items)}。")
+        paras.append(narrate.pack_sentences(clauses, lead=f"{nxt}年，{who}下达{pack.scope}的主要目标任务是："))
+    if many:
+        paras.append(f"以上为主要指标，全部{len(t)}项目标任务见下表。")
     return Html('<div class="narrative">' + "".join(f"<p>{escape(p)}</p>" for p in paras) + "</div>", f"{nxt}年目标")
 
 
@@ -327,10 +351,16 @@ def show_topic_overview(pack: Pack, topic: str) -> Html:
     paras.append(text or f"{pack.scope}{pack.period}没有{topic}方面的数据。")
     if rows["target"].notna().any():
         paras.append(narrate.narrate_completion(rows, pack.scope).replace("对照年度目标，", f"对照{topic}年度目标，", 1))
-    ranked = rows[(rows["tier"] <= 2) & rows["rank"].notna()].sort_values(["tier", "order"])
+    ranked = narrate.credible(rows)
+    ranked = ranked[(ranked["tier"] <= 2) & ranked["rank"].notna()].sort_values(["tier", "order"])
     if not ranked.empty and pack.peer_area:
-        items = "；".join(f"{r['name']}{narrate.phrase_rank(r, pack.peer_area)}" for _, r in ranked.iterrows())
-        paras.append(f"从同级比较看，{items}。")
+        # indicators at the same place are told together: "甲、乙和丙均居全市第1位"
+        groups: dict[str, list[str]] = {}
+        for _, r in ranked.iterrows():
+            groups.setdefault(narrate.phrase_rank(r, pack.peer_area), []).append(r["name"])
+        clauses = [(f"{narrate._join(names)}{'均' if len(names) > 1 else ''}{phrase}",
+                    narrate.count_figures(phrase)) for phrase, names in groups.items()]
+        paras.append(narrate.pack_sentences(clauses, lead="从同级比较看，"))
     highlights = narrate.narrate_highlights(rows)
     if highlights:
         paras.append("亮点方面，" + "；".join(highlights) + "。")
@@ -356,31 +386,34 @@ def show_topic_table(pack: Pack, topic: str) -> Html:
     years = sorted(int(y) for y in s.loc[s["value"].notna(), "year"].unique())
     values = s.set_index(["indicator", "year"])
     ranked = rows["rank"].notna().any()
-    head = ["指标", "单位"] + [f"{y}年" for y in years] + ["同比", "完成情况"] + (["同级排名"] if ranked else [])
+    head = (["指标", "单位"] + [f"{y}年" for y in years] + ["比上年同期" if pack.mid_year else "比上年", "完成情况"]
+            + (["同级排名"] if ranked else []))
     body = []
     for _, r in rows.iterrows():
+        doubt = bool(r.get("doubtful", False)) and pd.notna(r["value"])
         dec = int(r["decimals"])
         cells = [r["name"], r["unit"]]
         for y in years:
             v = values["value"].get((r["indicator"], y))
             a = values["approx"].get((r["indicator"], y), "")
             cells.append(format_value(v, r["unit"], dec, a if isinstance(a, str) else ""))
-        cells.append(format_change(r["change"], r["change_pct"], r["kind"], r["yoy"]))
+        change = format_change(r["change"], r["change_pct"], r["kind"], r["yoy"])
+        cells.append("无上年同期数据" if pack.mid_year and change == "无上年数据" else change)
         if pd.isna(r["target"]):
             done = "—"
-        elif r["target_type"] == "threshold":
-            done = "—" if pd.isna(r["met"]) else ("达标" if bool(r["met"]) else "未达标")
+        elif pd.isna(r["value"]):
+            done = "—"
         else:
-            done = format_percent(r["completion"], 1) if pd.notna(r["completion"]) else "—"
-            if r["pace"]:
-                done += f"（{_PACE_WORDS[r['pace']]}）"
+            done = (parts(format_percent(r["completion"], 1), f"（{r['status']}）") if pd.notna(r["completion"])
+                    else r["status"])
         cells.append(done)
         if ranked:
             cells.append(f"{int(r['rank'])}/{int(r['peers'])}" if pd.notna(r["rank"]) else "—")
-        body.append("<tr>" + "".join(f"<td>{escape(str(c))}</td>" for c in cells) + "</tr>")
+        if doubt:
+            cells[-2 - ranked:] = [DOUBTFUL] * (2 + ranked)
+        body.append(cells)
     caption = ""
     if pack.mid_year:
-        caption = f'<p class="muted">各年数字均为截至{pack.as_of.month}月{pack.as_of.day}日的同期数。</p>'
-    thead = "".join(f"<th>{escape(h)}</th>" for h in head)
-    return Html(f'<table class="data"><thead><tr>{thead}</tr></thead><tbody>{"".join(body)}</tbody></table>{caption}',
+        caption = f'<p class="muted">各年数字均为截至{format_date(pack.as_of, year=False)}的同期数。</p>'
+    return Html(_table(head, body) + caption,
                 f"{topic}指标表")

@@ -133,7 +133,7 @@ class Writer(TablesMixin, FiguresMixin):
 
     def block(self, el, ctx: str) -> None:
         tag, cls = el.tag, classes(el)
-        if tag in ("script", "style", "title", "head", "hr") or "running-head" in cls:
+        if tag in ("script", "style", "title", "head", "hr") or "running-head" in cls or "screen-only" in cls:
             return
         if tag == "section" and "cover" in cls:
             self.cover(el)
