@@ -140,6 +140,7 @@ class Meeting:
     regions: tuple[str, ...] = ()
     formats: tuple[str, ...] = ("html", "pdf")
     source: str = ""
+    notes_dir: str = ""          # params/<meeting>/notes/ beside the meeting file (the analysts' own words)
 
     def params_for(self, region: str) -> PackParams:
         return PackParams(region=region, year=self.year, meeting=self.name, meeting_date=self.meeting_date,
@@ -147,7 +148,7 @@ class Meeting:
 
 
 MEETING_KEYS = {"meeting", "notebook", "year", "meeting_date", "as_of", "data_dir", "regions", "formats"}
-FORMATS = ("html", "pdf", "docx")
+FORMATS = ("html", "pdf", "docx", "onepage")
 DEFAULT_FORMATS = ("html", "pdf")
 
 
@@ -199,7 +200,7 @@ def load_meeting(path: str | Path) -> Meeting:
     meeting = Meeting(name=str(data["meeting"]), slug=path.stem, notebook=notebook,
                       year=data["year"], meeting_date=text("meeting_date"), as_of=text("as_of"),
                       data_dir=text("data_dir") or "data/sample", regions=tuple(regions),
-                      formats=tuple(formats), source=shown)
+                      formats=tuple(formats), source=shown, notes_dir=str(path.with_suffix("") / "notes"))
     try:
         checked = meeting.params_for("_check_")
     except ParameterError as exc:

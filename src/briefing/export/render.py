@@ -39,14 +39,16 @@ class PackResult:
 
 
 def render_pack(notebook: str | Path, params: PackParams, out_dir: Path, formats=("html", "pdf"),
-                kernel=None, timeout: float | None = None) -> PackResult:
+                kernel=None, timeout: float | None = None, notes: dict | None = None, revision=None) -> PackResult:
     """Execute ``notebook`` for one region and write the executed notebook, HTML and PDF into ``out_dir``.
 
     ``kernel`` is an optional ``briefing.kernel.WarmKernel`` reused between packs (batch
     rendering); without it papermill starts and stops a kernel of its own, as on the command
     line. ``timeout`` limits the execution of the whole notebook for this region, in seconds
     (a hanging cell ends in a failed pack, not a stuck batch). Never leaves a half-written file,
-    and never a pack whose files come from two different runs.
+    and never a pack whose files come from two different runs. ``notes`` (the analyst's words,
+    ``present.notes.notes_blocks``) and ``revision`` (``export.versions.Revision``) come from
+    ``briefing render``; a plain run has neither.
     """
     import papermill as pm
 
@@ -105,7 +107,12 @@ def render_pack(notebook: str | Path, params: PackParams, out_dir: Path, formats
     t1 = time.perf_counter()
     title = f"{params.meeting or '工作会议'} · {params.region}"
     html = export_html(nb, title=title, running_head=f"{params.meeting} · {params.region} · 内部资料")
+    html = _meeting_additions(html, out_dir, notes, revision)   # notes and versions (briefing render only)
     pdf = html_to_pdf(html) if "pdf" in formats else None
+    onepage = None
+    if "onepage" in formats:
+        from .onepage import render_onepage
+        onepage = render_onepage(params, revision)
     docx = None
     if "docx" in formats:
         from .word import html_to_docx  # python-docx only when a Word copy is asked for
@@ -125,6 +132,29 @@ def render_pack(notebook: str | Path, params: PackParams, out_dir: Path, formats
         if docx is not None:
             stage(out_dir / config.PACK_DOCX, docx)
             result.files["docx"] = config.display_path(out_dir / config.PACK_DOCX)
+        if onepage is not None:
+            stage(out_dir / config.PACK_ONEPAGE, onepage)
+            result.files["onepage"] = config.display_path(out_dir / config.PACK_ONEPAGE)
+        if revision is not None:   # keeps the previous version's files when this one is new, and the record
+            from .versions import stage_version
+            stage_version(stage, out_dir, revision)
     (out_dir / "briefing.failed.ipynb").unlink(missing_ok=True)
     return result
 
+
+
+def _meeting_additions(html: str, out_dir: Path, notes: dict | None, revision) -> str:
+    """The analyst's notes under their headings, then the version marks and 修订说明 (both from ``briefing render``)."""
+    before = html
+    if notes:
+        from ..present.notes import place_notes
+        html = place_notes(html, notes)
+    if revision is not None:
+        from .versions import apply_revision
+        old = out_dir / config.PACK_HTML
+        previous = old.read_text(encoding="utf-8") if revision.bumped and old.is_file() else ""
+        html = apply_revision(html, revision, previous)
+    if html is not before:   # their styles, only then: a first version without notes stays as it was
+        css = (config.TEMPLATES_DIR / "briefing" / "additions.css").read_text(encoding="utf-8")
+        html = html.replace("</style>", css + "</style>", 1)
+    return html

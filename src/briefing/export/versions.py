@@ -22,7 +22,7 @@ from ..present.revision import (diff_figures, find_sentence, pack_sentences, rev
                                 version_label)
 
 RECORD = "briefing.figures.json"
-KEPT = (config.PACK_HTML, config.PACK_PDF, config.PACK_DOCX, "onepage.pdf")
+KEPT = (config.PACK_HTML, config.PACK_PDF, config.PACK_DOCX, config.PACK_ONEPAGE)
 
 
 @dataclasses.dataclass

@@ -1,0 +1,188 @@
+"""The meeting book (会议材料汇编): every pack's PDF bound into one, with a cover, a master contents and bookmarks.
+
+Built from the packs' own PDFs with pypdf, never by laying the packs out again: the book's
+own pages (cover and contents) are printed by WeasyPrint, then each pack's pages are
+appended in the meeting's order, every page after the cover is stamped with the book's
+continuous page number (bottom right; each pack keeps its own at the bottom centre), and
+the bookmarks go per region and, from each pack's own outline, per section.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import io
+from html import escape
+from pathlib import Path
+
+from .. import config
+from .files import safe_name, write_atomic
+
+FINGERPRINT = ".book.sha256"
+GROUP_TITLES = {"市": "市总工会", "县(市)区": "县(市)区总工会", "产业工会": "产业工会"}
+
+
+@dataclasses.dataclass
+class BookEntry:
+    name: str                 # region name (bookmark)
+    title: str                # union name (contents)
+    group: str
+    pdf: Path | None          # None: the pack has no PDF (failed or not rendered)
+    mark: str = ""            # e.g. 第2版（…修订）
+
+
+@dataclasses.dataclass
+class PackPages:
+    entry: BookEntry
+    reader: object
+    pages: int
+    sections: list            # (title, page index within the pack)
+
+
+def pack_sections(reader) -> list[tuple[str, int]]:
+    """A pack's sections from its own outline (WeasyPrint makes one from its headings): the level under the
+    pack's title (一、…, 存在的问题和不足, …), without the contents page."""
+    found: list[tuple[int, str, int]] = []
+
+    def walk(items, depth):
+        for item in items:
+            if isinstance(item, list):
+                walk(item, depth + 1)
+            else:
+                found.append((depth, item.title, reader.get_destination_page_number(item)))
+
+    walk(reader.outline, 0)
+    if not found:
+        return []
+    roots = [f for f in found if f[0] == 0]
+    level = 1 if len(roots) == 1 and any(f[0] == 1 for f in found) else 0
+    return [(t, p) for d, t, p in found if d == level and t.strip() != "目录"]
+
+
+def _front_html(meeting, entries: list[BookEntry], starts: dict[int, int], sample: bool, date: str) -> str:
+    from .bulletin import meeting_css
+    from .html import pack_css
+    y, m, d = (int(x) for x in date.split("-"))
+    groups: dict[str, list[str]] = {}
+    for n, e in enumerate(entries):
+        page = starts.get(n)
+        mark = f'<span class="mark">{escape(e.mark)}</span>' if e.mark else ""
+        shown = str(page) if page else "未编入"
+        groups.setdefault(e.group, []).append(
+            f'<li><span class="name">{escape(e.title)}</span>{mark}<span class="page">{shown}</span></li>')
+    contents = "".join(f"<h3>{escape(GROUP_TITLES.get(g, g))}</h3><ol>{''.join(items)}</ol>" for g, items in groups.items())
+    sample_mark = '<p class="sample-mark">示例数据 · 数字均为虚构</p>' if sample else ""
+    count = sum(1 for e in entries if e.pdf)
+    return f"""<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>{escape(meeting.name)} · 会议材料汇编</title>
+<style>{pack_css()}
+{meeting_css()}
+@page {{ @bottom-center {{ content: none; }} @top-center {{ content: none; }} }}</style></head><body><main class="pack">
+<section class="book-cover"><p class="secret-mark">内部资料 注意保存</p><p class="meeting">{escape(meeting.name)}</p>
+<h1>会议材料汇编</h1><p>各地区工作简报材料，共{count}份</p>{sample_mark}
+<p class="date">{y}年{m}月{d}日</p></section>
+<section class="book-contents"><h2>目录</h2>{contents}</section></main></body></html>"""
+
+
+def _print(html: str):
+    from weasyprint import HTML
+    from pypdf import PdfReader
+    return PdfReader(io.BytesIO(HTML(string=html, base_url=str(config.project_root())).write_pdf()))
+
+
+def _numbers(total: int, first: int) -> object:
+    """A PDF of ``total`` A4 pages, blank but for the book's page number (from ``first``) at the bottom right."""
+    pages = "".join(f'<div class="n">汇编第 {first + i} 页</div>' for i in range(total))
+    html = ("<!DOCTYPE html><html><head><meta charset='utf-8'><style>@page { size: A4; margin: 0 }"
+            "body { margin: 0; font-family: 'Noto Sans CJK SC', 'Source Han Sans SC', sans-serif; }"
+            ".n { height: 297mm; box-sizing: border-box; padding: 282mm 18mm 0 0; text-align: right;"
+            " font-size: 9pt; color: #555; page-break-after: always; }</style></head><body>"
+            f"{pages}</body></html>")
+    return _print(html)
+
+
+def build_book(meeting, entries: list[BookEntry], *, sample: bool = False) -> tuple[bytes, dict]:
+    """The book's PDF and what it holds: pages (own and per pack), each region's first page, the bookmarks."""
+    from pypdf import PdfReader, PdfWriter
+    packs = []
+    for n, e in enumerate(entries):
+        if e.pdf is not None:
+            reader = PdfReader(str(e.pdf))
+            packs.append((n, PackPages(e, reader, len(reader.pages), pack_sections(reader))))
+    date = meeting.meeting_date or "2000-01-01"
+    starts: dict[int, int] = {}
+    front = _print(_front_html(meeting, entries, {n: 999 for n, _ in packs}, sample, date))
+    for _ in range(3):   # the contents' length decides the first pack's page; settle it (twice is always enough)
+        own = len(front.pages)
+        page = own + 1
+        starts = {}
+        for n, p in packs:
+            starts[n] = page
+            page += p.pages
+        front = _print(_front_html(meeting, entries, starts, sample, date))
+        if len(front.pages) == own:
+            break
+    writer = PdfWriter()
+    for pg in front.pages:
+        writer.add_page(pg)
+    for _, p in packs:
+        for pg in p.reader.pages:
+            writer.add_page(pg)
+    total = len(writer.pages)
+    stamps = _numbers(total - 1, 2)
+    for i in range(1, total):
+        writer.pages[i].merge_page(stamps.pages[i - 1])
+    marks = [("目录", 1)]
+    writer.add_outline_item("目录", 1)
+    for n, p in packs:
+        parent = writer.add_outline_item(p.entry.name, starts[n] - 1)
+        marks.append((p.entry.name, starts[n]))
+        for title, at in p.sections:
+            writer.add_outline_item(title, starts[n] - 1 + at, parent=parent)
+            marks.append((title, starts[n] + at))
+    writer.page_mode = "/UseOutlines"
+    writer.add_metadata({"/Title": f"{meeting.name} · 会议材料汇编", "/Producer": "briefing"})
+    out = io.BytesIO()
+    writer.write(out)
+    info = {"pages": total, "own_pages": len(front.pages), "pack_pages": {p.entry.name: p.pages for _, p in packs},
+            "starts": {p.entry.name: starts[n] for n, p in packs}, "bookmarks": len(marks),
+            "missing": [e.name for e in entries if e.pdf is None]}
+    return out.getvalue(), info
+
+
+def _fingerprint(meeting, entries: list[BookEntry], sample: bool) -> str:
+    h = hashlib.sha256(f"{meeting.name}|{meeting.meeting_date}|{sample}|{config.VERSION}".encode())
+    h.update(Path(__file__).read_bytes())
+    for e in entries:
+        h.update(f"|{e.name}|{e.title}|{e.group}|{e.mark}|".encode())
+        if e.pdf is not None:
+            h.update(hashlib.sha256(e.pdf.read_bytes()).digest())
+    return h.hexdigest()
+
+
+def write_book(batch, ds) -> dict:
+    """``outputs/<meeting>/book.pdf`` from the packs' PDFs, in the meeting's order; rebuilt only when a pack changed."""
+    from .additions import meeting_order
+    from .versions import read_record
+    from ..present.revision import version_label
+    names = meeting_order(batch.meeting, ds, [r.region for r in batch.packs])
+    entries = []
+    for name in names:
+        code = ds.region_code(name)
+        folder = batch.out_dir / safe_name(name)
+        pdf = folder / config.PACK_PDF
+        rec = read_record(folder) or {}
+        mark = version_label(rec["version"], rec["date"]) if rec.get("version", 1) > 1 else ""
+        group = ds.regions.at[code, "group"] if ds.regions.at[code, "parent"] else "市"
+        entries.append(BookEntry(name, ds.regions.at[code, "union_name"], group, pdf if pdf.is_file() else None, mark))
+    if not any(e.pdf for e in entries):
+        return {"files": {}, "pages": 0}
+    path = batch.out_dir / config.BOOK_PDF
+    stamp = _fingerprint(batch.meeting, entries, ds.is_sample)
+    marker = batch.out_dir / FINGERPRINT
+    if path.is_file() and marker.is_file() and marker.read_text().strip() == stamp:
+        from pypdf import PdfReader
+        return {"files": {"pdf": config.BOOK_PDF}, "pages": len(PdfReader(str(path)).pages), "skipped": True}
+    data, info = build_book(batch.meeting, entries, sample=ds.is_sample)
+    write_atomic(path, data)
+    write_atomic(marker, stamp)
+    return {"files": {"pdf": config.BOOK_PDF}, **info}
