@@ -59,29 +59,6 @@ def prepare(meeting: Meeting, ds, metrics: pd.DataFrame) -> Additions:
     return Additions(notes=notes, peers=peer_indicators(notebook), metrics=metrics, regions=ds.regions)
 
 
-def meeting_order(meeting: Meeting, ds, names: list[str]) -> list[str]:
-    """The meeting's order of ``names``: the order the meeting file gives, else the city first, then its
-    县(市)区, then its 产业工会 (then any other group), each by regions.csv's order, region by region down the tree."""
-    if meeting.regions:
-        listed = [ds.regions.at[ds.region_code(r), "name"] for r in meeting.regions]
-        return [n for n in listed if n in names] + [n for n in names if n not in listed]
-    regions = ds.regions
-    group_rank = {"市": 0, "县(市)区": 1, "产业工会": 2}
-    out: list[str] = []
-
-    def visit(code: str) -> None:
-        out.append(regions.at[code, "name"])
-        kids = regions[regions["parent"] == code]
-        kids = kids.assign(g=kids["group"].map(group_rank).fillna(3)).sort_values(["g", "order"])
-        for kid in kids.index:
-            visit(kid)
-
-    for top in regions[~regions["parent"].isin(regions.index)].sort_values("order").index:
-        visit(top)
-    wanted = set(names)
-    return [n for n in out if n in wanted]
-
-
 def write_meeting_files(batch, ds, metrics: pd.DataFrame, echo=print) -> dict:
     """The 通报 and the meeting book, each reported (time, pages, files) or its failure described."""
     from .book import write_book

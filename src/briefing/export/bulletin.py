@@ -20,7 +20,7 @@ def bulletin_page(body: str, title: str, sample: bool) -> str:
     return (f'<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width, initial-scale=1.0"><title>{escape(title)}</title>'
             f"<style>{pack_css()}\n{meeting_css()}</style></head><body>"
-            f'<main class="pack bulletin">{mark}{body}</main></body></html>')
+            f'<main class="pack bulletin">{body.replace("</p>", "</p>" + mark, 1)}</main></body></html>')
 
 
 def write_bulletin(batch, ds, metrics) -> dict:

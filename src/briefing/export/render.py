@@ -46,9 +46,7 @@ def render_pack(notebook: str | Path, params: PackParams, out_dir: Path, formats
     rendering); without it papermill starts and stops a kernel of its own, as on the command
     line. ``timeout`` limits the execution of the whole notebook for this region, in seconds
     (a hanging cell ends in a failed pack, not a stuck batch). Never leaves a half-written file,
-    and never a pack whose files come from two different runs. ``notes`` (the analyst's words,
-    ``present.notes.notes_blocks``) and ``revision`` (``export.versions.Revision``) come from
-    ``briefing render``; a plain run has neither.
+    and never a pack whose files come from two different runs (``notes``, ``revision``: ``_meeting_additions``).
     """
     import papermill as pm
 
@@ -105,14 +103,9 @@ def render_pack(notebook: str | Path, params: PackParams, out_dir: Path, formats
     scrub_notebook(nb, notebook, final_nb)
 
     t1 = time.perf_counter()
-    title = f"{params.meeting or '工作会议'} · {params.region}"
-    html = export_html(nb, title=title, running_head=f"{params.meeting} · {params.region} · 内部资料")
-    html = _meeting_additions(html, out_dir, notes, revision)   # notes and versions (briefing render only)
+    title, head = f"{params.meeting or '工作会议'} · {params.region}", f"{params.meeting} · {params.region} · 内部资料"
+    html = _meeting_additions(export_html(nb, title=title, running_head=head), out_dir, notes, revision)
     pdf = html_to_pdf(html) if "pdf" in formats else None
-    onepage = None
-    if "onepage" in formats:
-        from .onepage import render_onepage
-        onepage = render_onepage(params, revision)
     docx = None
     if "docx" in formats:
         from .word import html_to_docx  # python-docx only when a Word copy is asked for
@@ -132,19 +125,15 @@ def render_pack(notebook: str | Path, params: PackParams, out_dir: Path, formats
         if docx is not None:
             stage(out_dir / config.PACK_DOCX, docx)
             result.files["docx"] = config.display_path(out_dir / config.PACK_DOCX)
-        if onepage is not None:
-            stage(out_dir / config.PACK_ONEPAGE, onepage)
-            result.files["onepage"] = config.display_path(out_dir / config.PACK_ONEPAGE)
-        if revision is not None:   # keeps the previous version's files when this one is new, and the record
-            from .versions import stage_version
-            stage_version(stage, out_dir, revision)
+        _stage_additions(stage, out_dir, result, _onepage(params, formats, revision), revision)
     (out_dir / "briefing.failed.ipynb").unlink(missing_ok=True)
     return result
 
 
 
 def _meeting_additions(html: str, out_dir: Path, notes: dict | None, revision) -> str:
-    """The analyst's notes under their headings, then the version marks and 修订说明 (both from ``briefing render``)."""
+    """The analyst's notes under their headings (``present.notes.notes_blocks``), then the version marks and
+    修订说明 (``export.versions.Revision``); both come from ``briefing render``, a plain run has neither."""
     before = html
     if notes:
         from ..present.notes import place_notes
@@ -158,3 +147,20 @@ def _meeting_additions(html: str, out_dir: Path, notes: dict | None, revision) -
         css = (config.TEMPLATES_DIR / "briefing" / "additions.css").read_text(encoding="utf-8")
         html = html.replace("</style>", css + "</style>", 1)
     return html
+
+
+def _onepage(params: PackParams, formats, revision) -> bytes | None:
+    if "onepage" not in formats:
+        return None
+    from .onepage import render_onepage
+    return render_onepage(params, revision)
+
+
+def _stage_additions(stage, out_dir: Path, result: PackResult, onepage: bytes | None, revision) -> None:
+    """With the pack's files: the one-page brief, the previous version's files (when this one is new), the record."""
+    if onepage is not None:
+        stage(out_dir / config.PACK_ONEPAGE, onepage)
+        result.files["onepage"] = config.display_path(out_dir / config.PACK_ONEPAGE)
+    if revision is not None:
+        from .versions import stage_version
+        stage_version(stage, out_dir, revision)

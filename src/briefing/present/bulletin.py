@@ -167,7 +167,9 @@ def bulletin_body(metrics: pd.DataFrame, regions: pd.DataFrame, meeting: Meeting
             elif mine["target"].notna().any():
                 clean_units.append(regions.at[code, "name"])
         number = ORDINALS[n] if n < 10 else str(n + 1)
-        parts.append(f'<section class="group"><h2>{number}、{escape(title)}（共{len(peers)}个单位）</h2>'
+        all_peers = int(rows["peers"].max()) if rows["peers"].notna().any() else len(peers)
+        count = f"共{all_peers}个单位" + (f"，列出本次会议的{len(peers)}个" if all_peers > len(peers) else "")
+        parts.append(f'<section class="group"><h2>{number}、{escape(title)}（{count}）</h2>'
                      + "".join(sections) + "</section>")
     lead = (f"为全面掌握{period}各单位重点工作进展情况，推动年度目标任务落实，"
             f"{top_name or '本级工会'}对{len(tier1)}项主要工作指标的完成情况进行了统计排名。现将有关情况通报如下。")
