@@ -132,12 +132,12 @@ def build_book(meeting, entries: list[BookEntry], *, sample: bool = False) -> tu
     for i in range(1, total):
         writer.pages[i].merge_page(stamps.pages[i - 1])
     marks = [("目录", 1)]
-    writer.add_outline_item("目录", 1)
+    writer.add_outline_item(title="目录", page_number=1)
     for n, p in packs:
-        parent = writer.add_outline_item(p.entry.name, starts[n] - 1)
+        parent = writer.add_outline_item(title=p.entry.name, page_number=starts[n] - 1)
         marks.append((p.entry.name, starts[n]))
         for title, at in p.sections:
-            writer.add_outline_item(title, starts[n] - 1 + at, parent=parent)
+            writer.add_outline_item(title=title, page_number=starts[n] - 1 + at, parent=parent)
             marks.append((title, starts[n] + at))
     writer.page_mode = "/UseOutlines"
     writer.add_metadata({"/Title": f"{meeting.name} · 会议材料汇编", "/Producer": "briefing"})
