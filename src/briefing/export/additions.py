@@ -77,7 +77,11 @@ def write_meeting_files(batch, ds, metrics: pd.DataFrame, echo=print) -> dict:
             continue
         info["seconds"] = round(time.perf_counter() - t0, 2)
         out[key] = info
-        if info.get("files"):
+        if info.get("note"):
+            echo(f"{label}：{info['note']}")
+        elif info.get("skipped"):
+            echo(f"{label}：{'、'.join(info['files'].values())}（未变化，已跳过）")
+        elif info.get("files"):
             pages = f"，{info['pages']} 页" if info.get("pages") else ""
             echo(f"{label}：{'、'.join(info['files'].values())}（用时 {info['seconds']:.1f} 秒{pages}）")
     return out

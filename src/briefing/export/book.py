@@ -19,6 +19,7 @@ from .. import config
 from .files import safe_name, write_atomic
 
 FINGERPRINT = ".book.sha256"
+MAX_PACKS = 150   # a printed 汇编 beyond this (some 1,600 pages) is not a book anyone binds; the index still links every pack
 GROUP_TITLES = {"市": "市总工会", "县(市)区": "县(市)区总工会", "产业工会": "产业工会"}
 
 
@@ -198,6 +199,8 @@ def write_book(batch, ds) -> dict:
         entries.append(BookEntry(name, ds.regions.at[code, "union_name"], group, pdf if pdf.is_file() else None, mark))
     if not any(e.pdf for e in entries):
         return {"files": {}, "pages": 0}
+    if len(entries) > MAX_PACKS:
+        return {"files": {}, "pages": 0, "note": f"本次会议有 {len(entries)} 份简报，超过 {MAX_PACKS} 份，不合订汇编。"}
     path = batch.out_dir / config.BOOK_PDF
     stamp = _fingerprint(batch.meeting, entries, ds.is_sample)
     marker = batch.out_dir / FINGERPRINT
