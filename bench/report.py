@@ -95,6 +95,12 @@ def summary_rows(results: dict) -> list[tuple[str, str, str, str]]:
         ]
     elif data:
         rows.append(("data benchmark", "failed: " + data.get("error", "").splitlines()[0], "—", "**no**"))
+    book = results.get("book")
+    if book and "seconds" in book:
+        rows.append((f"book: bind {book['packs']} packs into the meeting book with pypdf ({book['pages']} pages: cover, "
+                     "contents, page numbers, bookmarks)", _s(book["seconds"]), "—", ""))
+    elif book:
+        rows.append(("book benchmark", "failed: " + book.get("error", "").splitlines()[0], "—", "**no**"))
     return rows
 
 
@@ -148,6 +154,7 @@ def _loads(results: dict) -> list[float]:
     render = results.get("render") or {}
     for runs in (render.get("runs") or {}).values():
         loads += [r["load_at_start"] for r in runs]
+    loads += [r["load_at_start"] for r in (results.get("book") or {}).get("runs", [])]
     for r in (results.get("scale") or {}).get("runs", []):
         loads.append(r["load_at_start"])
         loads += [i["load_at_start"] for i in (r.get("incremental") or {}).get("runs", [])]

@@ -14,7 +14,8 @@ while the generator is unchanged) and the annual plenary notebook:
 - scale: ``briefing render`` over 500 and 3,000 regions with the RSS of every worker and
   its kernels sampled from /proc;
 - data: load + validate and all-region metrics on the 3,000-region set, in fresh processes;
-- incremental: re-render with nothing changed, per 100 regions.
+- incremental: re-render with nothing changed, per 100 regions;
+- book: bind the packs (b) rendered into the meeting book (汇编), in fresh processes.
 
 Raw numbers go to bench/results/results.json (merged across ``--only`` runs of the same
 profile); the report is rewritten from them. Packs go to bench/results/, never to outputs/.
@@ -46,7 +47,7 @@ BIN = Path(sys.executable).parent
 NOTEBOOK = "notebooks/annual_plenary.ipynb"
 YEAR, MEETING_DATE = 2025, "2026-01-20"
 MEETING_NAME = "合成数据全国工会年度工作会议"
-SECTIONS = ("render", "scale", "data", "incremental")
+SECTIONS = ("render", "scale", "data", "incremental", "book")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -422,6 +423,28 @@ def bench_data(profile: Profile, work: Path, data_root: Path, opts, echo=print) 
             "compute_s": _spread([r["compute_s"] for r in runs])}
 
 
+def bench_book(profile: Profile, work: Path, data_root: Path, opts, echo=print) -> dict:
+    """The meeting book from the packs the render section's (b) left: seconds, pages, packs (fresh process each)."""
+    meeting = data_root / f"meeting-render-n{profile.render_n}.yaml"
+    outputs = work / "outputs"
+    if not meeting.is_file() or not list((outputs / meeting.stem).glob("*/briefing.pdf")):
+        return {"error": "没有可以合订的简报 PDF：先运行 render 部分（--only render,book）。"}
+    runs = []
+    for i in range(profile.repeats):
+        settle(opts.settle, opts.quiet_load, echo)
+        load = _load()
+        proc = subprocess.run([sys.executable, "-m", "bench.book_probe", _rel(meeting), "--out", _rel(outputs)],
+                              cwd=ROOT, env=_env(opts.code), capture_output=True, text=True)
+        if proc.returncode != 0:
+            return {"error": f"退出码 {proc.returncode}：{proc.stderr[-2000:]}", "runs": runs}
+        r = json.loads(proc.stdout.strip().splitlines()[-1])
+        r["load_at_start"] = load
+        runs.append(r)
+        echo(f"  第 {i + 1}/{profile.repeats} 次：汇编 {r['packs']} 份简报、{r['pages']} 页，{r['seconds']:.2f} 秒")
+    return {"runs": runs, "seconds": _spread([r["seconds"] for r in runs]), "pages": runs[0]["pages"],
+            "packs": runs[0]["packs"]}
+
+
 # ---------------------------------------------------------------- machine
 
 def machine() -> dict:
@@ -494,6 +517,8 @@ def run_suite(profile: Profile, sections: list[str], work: Path, data_root: Path
             results["scale"] = bench_scale(profile, work, data_root, opts, echo)
         elif section == "data":
             results["data"] = bench_data(profile, work, data_root, opts, echo)
+        elif section == "book":
+            results["book"] = bench_book(profile, work, data_root, opts, echo)
         elif section == "incremental":   # alone: on the packs a previous scale run left
             results.setdefault("scale", {"runs": []})
             for r in results["scale"]["runs"]:

@@ -179,6 +179,7 @@ def test_a_tiny_run_of_the_whole_suite_writes_the_report(tmp_path):
     assert scale["complete"] and scale["memory"]["workers"]
     assert results["data"]["errors"] == 0 and results["data"]["figures"] > 6000
     text = md.read_text(encoding="utf-8")
+    assert results["book"]["pages"] > 2 and results["book"]["seconds"]["median"] > 0
     for row in ("(a)/(b)", "(b)/(c)", "peak RSS per worker", "load_dataset + check_dataset",
-                "compute_metrics", "per 100 regions"):
+                "compute_metrics", "per 100 regions", "meeting book"):
         assert row in text

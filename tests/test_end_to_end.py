@@ -77,7 +77,8 @@ def test_manifest_index_and_rerun_skips_unchanged(rendered):
     from urllib.parse import unquote
     index = unquote(index)
     assert sorted(external_refs(index)) == sorted(["城关区/briefing.html", "城关区/briefing.pdf",
-                                                   "示例市/briefing.html", "示例市/briefing.pdf"])
+                                                   "示例市/briefing.html", "示例市/briefing.pdf",
+                                                   "bulletin.html", "bulletin.pdf", "book.pdf"])  # the meeting's own files
     assert index.index("示例市/briefing.pdf") < index.index("城关区/briefing.pdf")  # the city first, as regions.csv orders
     again = render_meeting(MEETING, workers=2, regions=["城关区"], echo=lambda s: None)
     assert [p.status for p in again.packs if not p.earlier] == ["skipped"]

@@ -29,6 +29,7 @@ from .periods import SOURCE_DATE_EPOCH, epoch_of
 from .export.failures import describe_failure, describe_os_error
 from .export.files import safe_name, write_atomic
 from .export.meeting import write_index, write_manifest
+from .export import additions
 from .export.render import PackResult, render_pack
 
 FINGERPRINT_FILE = ".inputs.sha256"
@@ -41,14 +42,16 @@ class BatchResult:
     packs: list[PackResult]
     seconds: float
     incomplete: dict = dataclasses.field(default_factory=dict)   # region → why its pack rests on incomplete data
+    extras: dict = dataclasses.field(default_factory=dict)   # the 通报 and the meeting book (export/additions)
 
     @property
     def failed(self) -> list[PackResult]:
         return [p for p in self.packs if p.status == "failed" and not p.earlier]
 
 
-def _inputs_fingerprint(meeting: Meeting, region: str, data_fingerprint: str) -> str:
+def _inputs_fingerprint(meeting: Meeting, region: str, data_fingerprint: str, notes: str = "") -> str:
     h = hashlib.sha256()
+    h.update(notes.encode())  # the analyst's notes this pack shows (params/<meeting>/notes/)
     h.update(json.dumps(dataclasses.asdict(meeting.params_for(region)), ensure_ascii=False, sort_keys=True).encode())
     h.update(json.dumps(list(meeting.formats)).encode())
     h.update(meeting.render_date.encode())   # the 生成日期 the pack shows
@@ -64,13 +67,13 @@ def _inputs_fingerprint(meeting: Meeting, region: str, data_fingerprint: str) ->
 def _up_to_date(folder: Path, fingerprint: str, formats) -> bool:
     marker = folder / FINGERPRINT_FILE
     names = [config.PACK_NOTEBOOK] + [{"html": config.PACK_HTML, "pdf": config.PACK_PDF,
-                                       "docx": config.PACK_DOCX}[f] for f in formats]
+                                       "docx": config.PACK_DOCX, "onepage": config.PACK_ONEPAGE}[f] for f in formats]
     return (marker.is_file() and marker.read_text().strip() == fingerprint
             and all((folder / n).is_file() for n in names))
 
 
 def _render_one(notebook: str, params, folder: str, formats, fingerprint: str, timeout: float | None = None,
-                warm: bool = True, root: str = "") -> PackResult:
+                warm: bool = True, root: str = "", notes: dict | None = None, revision=None) -> PackResult:
     """Worker entry point (local process or Dask worker): never raises; a failure becomes a failed PackResult."""
     if root and not os.environ.get("BRIEFING_ROOT"):
         os.environ["BRIEFING_ROOT"] = root
@@ -79,7 +82,7 @@ def _render_one(notebook: str, params, folder: str, formats, fingerprint: str, t
     try:
         (out / FINGERPRINT_FILE).unlink(missing_ok=True)  # not up to date again until the new pack is complete
         result = render_pack(notebook, params, out, formats, kernel=kernels.for_this_thread() if warm else None,
-                             timeout=timeout)
+                             timeout=timeout, notes=notes, revision=revision)
         if result.status == "ok":
             write_atomic(out / FINGERPRINT_FILE, fingerprint)
         _settle_heap()
@@ -165,7 +168,7 @@ def _clean_stale(out_dir: Path) -> int:
     """Remove temporary files a killed run left behind (never a finished pack)."""
     removed = 0
     for pattern in (".*.tmp", ".*.partial.ipynb"):
-        for path in out_dir.glob(f"*/{pattern}"):
+        for path in [*out_dir.glob(f"*/{pattern}"), *out_dir.glob(f"*/v*/{pattern}")]:  # v*: versions kept
             path.unlink(missing_ok=True)
             removed += 1
         for path in out_dir.glob(pattern):
@@ -235,6 +238,8 @@ def render_meeting(meeting_file: str | Path, *, workers: int | None = None, regi
     codes = list(dict.fromkeys(ds.region_code(r) for r in wanted))
     out_dir = config.outputs_dir() / safe_name(meeting.slug)
     check_folders(ds)
+    metrics = compute_metrics(ds, meeting.year, meeting.as_of or None)
+    adds = additions.prepare(meeting, ds, metrics)  # notes read and checked before anything is rendered
     workers = max(1, workers or os.cpu_count() or 1)
     with MeetingLock(out_dir):
         _clean_stale(out_dir)
@@ -242,13 +247,13 @@ def render_meeting(meeting_file: str | Path, *, workers: int | None = None, regi
         for code in codes:
             name = ds.regions.at[code, "name"]
             folder = out_dir / safe_name(name)
-            fp = _inputs_fingerprint(meeting, name, ds.fingerprint)
+            fp = _inputs_fingerprint(meeting, name, ds.fingerprint, adds.fingerprint(code))
             if not force and _up_to_date(folder, fp, meeting.formats):
                 results.append(PackResult(region=name, folder=config.display_path(folder), status="skipped",
                                           files=_pack_files(folder, meeting.formats)))
                 continue
             jobs.append((meeting.notebook, meeting.params_for(name), str(folder), meeting.formats, fp, timeout,
-                         True, str(config.project_root())))
+                         True, str(config.project_root()), *adds.for_job(code, folder, ds.fingerprint)))
 
         where = f"Dask 集群 {scheduler}" if scheduler else f"并行 {min(workers, max(len(jobs), 1))} 个进程"
         echo(f"会议：{meeting.name}（{meeting.source}）")
@@ -262,11 +267,11 @@ def render_meeting(meeting_file: str | Path, *, workers: int | None = None, regi
         order = {ds.regions.at[c, "name"]: i for i, c in enumerate(all_codes)}
         results.sort(key=lambda r: order.get(r.region, 1e9))
         batch = BatchResult(meeting=meeting, out_dir=out_dir, packs=results, seconds=time.perf_counter() - t0)
-        metrics = compute_metrics(ds, meeting.year, meeting.as_of or None)
         incomplete = incomplete_data(ds, metrics)
         batch.incomplete = {ds.regions.at[c, "name"]: why for c, why in incomplete.items()
                             if ds.regions.at[c, "name"] in {r.region for r in results if r.status != "failed"}}
         with _output_errors():
+            batch.extras = additions.write_meeting_files(batch, ds, metrics, echo)  # 通报, 汇编
             write_manifest(batch, ds, warnings)
             write_index(batch, ds, metrics)
     echo(f"完成：生成 {ok} 份，跳过 {skipped} 份，失败 {len(batch.failed)} 份，用时 {batch.seconds:.1f} 秒。")
@@ -279,7 +284,7 @@ def render_meeting(meeting_file: str | Path, *, workers: int | None = None, regi
     return batch
 
 
-RESERVED_NAMES = {"index.html", "manifest.json"}
+RESERVED_NAMES = {"index.html", "manifest.json", config.BOOK_PDF, config.BULLETIN_HTML, config.BULLETIN_PDF}
 
 
 def check_folders(ds) -> None:
@@ -334,7 +339,7 @@ def _earlier_packs(out_dir: Path, rendered: set[str], ds) -> list[PackResult]:
 
 def _pack_files(folder: Path, formats) -> dict:
     names = {"ipynb": config.PACK_NOTEBOOK, "html": config.PACK_HTML, "pdf": config.PACK_PDF,
-             "docx": config.PACK_DOCX}
+             "docx": config.PACK_DOCX, "onepage": config.PACK_ONEPAGE}
     return {k: config.display_path(folder / n) for k, n in names.items() if k == "ipynb" or k in formats}
 
 

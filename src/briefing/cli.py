@@ -130,7 +130,7 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--workers", type=int, default=None, help="并行进程数（默认：CPU 核数）")
     r.add_argument("--regions", default="", help="只生成这些地区，逗号分隔，如 城关区,新华区")
     r.add_argument("--force", action="store_true", help="即使输入未变化也重新生成")
-    r.add_argument("--formats", default="", help="输出格式，逗号分隔：html,pdf,docx（默认：会议文件中的 formats）")
+    r.add_argument("--formats", default="", help="输出格式，逗号分隔：html,pdf,docx,onepage（默认：会议文件中的 formats）")
     r.add_argument("--scheduler", default="", help="在已有的 Dask 集群上运行，如 tcp://10.0.0.5:8786")
     r.add_argument("--timeout", type=float, default=600, help="单份简报执行的最长秒数（默认 600），超时的地区记为失败，其余地区照常生成")
     r.add_argument("--render-date", default="", metavar="YYYY-MM-DD",

@@ -31,6 +31,12 @@ PACK_NOTEBOOK = "briefing.ipynb"
 PACK_HTML = "briefing.html"
 PACK_PDF = "briefing.pdf"
 PACK_DOCX = "briefing.docx"
+PACK_ONEPAGE = "onepage.pdf"          # the one-page brief (formats: [onepage])
+
+# Names of the meeting's own files (outputs/<meeting>/), besides index.html and manifest.json.
+BOOK_PDF = "book.pdf"                 # 会议材料汇编: every pack bound into one PDF
+BULLETIN_HTML = "bulletin.html"       # 通报: the ranking bulletin
+BULLETIN_PDF = "bulletin.pdf"
 
 
 def _is_root(path: Path) -> bool:

@@ -141,6 +141,7 @@ class Meeting:
     formats: tuple[str, ...] = ("html", "pdf")
     source: str = ""
     render_date: str = ""          # the 生成日期 every pack shows (reproducible packs); "" = the day of rendering
+    notes_dir: str = ""          # params/<meeting>/notes/ beside the meeting file (the analysts' own words)
 
     def params_for(self, region: str) -> PackParams:
         return PackParams(region=region, year=self.year, meeting=self.name, meeting_date=self.meeting_date,
@@ -148,7 +149,7 @@ class Meeting:
 
 
 MEETING_KEYS = {"meeting", "notebook", "year", "meeting_date", "as_of", "data_dir", "regions", "formats", "render_date"}
-FORMATS = ("html", "pdf", "docx")
+FORMATS = ("html", "pdf", "docx", "onepage")
 DEFAULT_FORMATS = ("html", "pdf")
 
 
@@ -217,7 +218,8 @@ def load_meeting(path: str | Path) -> Meeting:
     meeting = Meeting(name=str(data["meeting"]), slug=path.stem, notebook=notebook,
                       year=data["year"], meeting_date=text("meeting_date"), as_of=text("as_of"),
                       data_dir=text("data_dir") or "data/sample", regions=tuple(regions),
-                      formats=tuple(formats), source=shown, render_date=text("render_date"))
+                      formats=tuple(formats), source=shown, render_date=text("render_date"),
+                      notes_dir=str(path.with_suffix("") / "notes"))
     if meeting.render_date and not _valid_date(meeting.render_date):
         raise ParameterError(f"会议文件 {shown} 中 render_date（生成日期）“{meeting.render_date}”不是有效日期，请写成 YYYY-MM-DD。")
     try:

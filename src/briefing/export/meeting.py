@@ -19,6 +19,7 @@ from ..formatting import format_percent
 from .files import safe_name, write_atomic
 from .html import pack_css
 from .scrub import scrub_text
+from .versions import version_cell, version_info
 
 
 def _href(folder: str) -> str:
@@ -53,6 +54,7 @@ def write_manifest(batch, ds, warnings) -> Path:
         entry = dataclasses.asdict(r)
         entry["hashes"] = {k: _hash_file(config.resolve(v)) for k, v in r.files.items()}
         entry["parameters"] = m.params_for(r.region).to_papermill()
+        entry.update(version_info(batch.out_dir / safe_name(r.region)))  # version, its date, the history
         packs.append(entry)
     manifest = {
         "meeting": m.name, "meeting_file": m.source, "notebook": m.notebook, "year": m.year,
@@ -60,6 +62,7 @@ def write_manifest(batch, ds, warnings) -> Path:
         "data_fingerprint": ds.fingerprint, "sample_data": ds.is_sample, "versions": _versions(),
         "rendered_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "seconds": round(batch.seconds, 2),
         "warnings": [w.text() for w in warnings], "packs": packs,
+        "meeting_files": getattr(batch, "extras", {}),   # 通报 and 汇编: files, pages, seconds
     }
     path = batch.out_dir / "manifest.json"
     write_atomic(path, scrub_text(json.dumps(manifest, ensure_ascii=False, indent=2), [m.data_dir]))  # no machine paths
@@ -102,11 +105,13 @@ def write_index(batch, ds, metrics: pd.DataFrame) -> Path:
         else:
             links = " ".join(f'<a href="{escape(_href(safe_name(r.region)))}/{name}">{label}</a>'
                              for key, name, label in (("html", config.PACK_HTML, "网页版"), ("pdf", config.PACK_PDF, "PDF"),
-                                                      ("docx", config.PACK_DOCX, "Word 文字稿"))
+                                                      ("docx", config.PACK_DOCX, "Word 文字稿"),
+                                                      ("onepage", config.PACK_ONEPAGE, "一页纸"))
                              if (folder / name).is_file())
         rows.append(f"<tr><td>{escape(r.region)}</td><td>{escape(ds.regions.at[code, 'level'])}</td>"
                     f"<td>{escape(completion + extra)}</td>"
-                    f"<td>{escape(format_percent(avg.median(), 1)) if len(avg) else '—'}</td><td>{links}</td></tr>")
+                    f"<td>{escape(format_percent(avg.median(), 1)) if len(avg) else '—'}</td><td>{links}</td>"
+                    f"<td>{version_cell(folder, _href(safe_name(r.region)))}</td></tr>")
     sample = '<p class="sample-mark">示例数据 · 数字均为虚构</p>' if ds.is_sample else ""
     heat = _heat_svg(batch, ds, metrics)
     m = batch.meeting
@@ -115,10 +120,18 @@ def write_index(batch, ds, metrics: pd.DataFrame) -> Path:
 <style>{pack_css()}</style></head><body><main class="pack">
 <p class="secret-mark">内部资料 注意保存</p><h1>{escape(m.name)}</h1>{sample}
 <p>{m.year}年{'（数据截至' + escape(m.as_of) + '）' if m.as_of else ''}各地区简报材料，共 {len(batch.packs)} 份。</p>
-{heat}
-<table class="data"><thead><tr><th>地区</th><th>类别</th><th>目标完成</th><th>完成率中位数</th><th>简报</th></tr></thead>
+{_meeting_links(batch)}{heat}
+<table class="data"><thead><tr><th>地区</th><th>类别</th><th>目标完成</th><th>完成率中位数</th><th>简报</th><th>版本</th></tr></thead>
 <tbody>{''.join(rows)}</tbody></table>
 <p class="muted">数据指纹 {escape(ds.fingerprint)}；生成记录见 manifest.json。</p></main></body></html>"""
     path = batch.out_dir / "index.html"
     write_atomic(path, html)
     return path
+
+
+def _meeting_links(batch) -> str:
+    """Links to the meeting's own files (通报, 汇编) when they were made."""
+    items = [(config.BULLETIN_HTML, "排名通报（网页版）"), (config.BULLETIN_PDF, "排名通报（PDF）"),
+             (config.BOOK_PDF, "会议材料汇编（PDF，全部简报合订）")]
+    links = [f'<a href="{name}">{label}</a>' for name, label in items if (batch.out_dir / name).is_file()]
+    return f'<p class="meeting-files">{" · ".join(links)}</p>' if links else ""

@@ -39,14 +39,14 @@ class PackResult:
 
 
 def render_pack(notebook: str | Path, params: PackParams, out_dir: Path, formats=("html", "pdf"),
-                kernel=None, timeout: float | None = None) -> PackResult:
+                kernel=None, timeout: float | None = None, notes: dict | None = None, revision=None) -> PackResult:
     """Execute ``notebook`` for one region and write the executed notebook, HTML and PDF into ``out_dir``.
 
     ``kernel`` is an optional ``briefing.kernel.WarmKernel`` reused between packs (batch
     rendering); without it papermill starts and stops a kernel of its own, as on the command
     line. ``timeout`` limits the execution of the whole notebook for this region, in seconds
     (a hanging cell ends in a failed pack, not a stuck batch). Never leaves a half-written file,
-    and never a pack whose files come from two different runs.
+    and never a pack whose files come from two different runs (``notes``, ``revision``: ``_meeting_additions``).
     """
     import papermill as pm
 
@@ -103,8 +103,8 @@ def render_pack(notebook: str | Path, params: PackParams, out_dir: Path, formats
     scrub_notebook(nb, notebook, final_nb, [params.data_dir])
 
     t1 = time.perf_counter()
-    title = f"{params.meeting or '工作会议'} · {params.region}"
-    html = export_html(nb, title=title, running_head=f"{params.meeting} · {params.region} · 内部资料")
+    title, head = f"{params.meeting or '工作会议'} · {params.region}", f"{params.meeting} · {params.region} · 内部资料"
+    html = _meeting_additions(export_html(nb, title=title, running_head=head), out_dir, notes, revision)
     pdf = html_to_pdf(html) if "pdf" in formats else None
     docx = None
     if "docx" in formats:
@@ -125,6 +125,42 @@ def render_pack(notebook: str | Path, params: PackParams, out_dir: Path, formats
         if docx is not None:
             stage(out_dir / config.PACK_DOCX, docx)
             result.files["docx"] = config.display_path(out_dir / config.PACK_DOCX)
+        _stage_additions(stage, out_dir, result, _onepage(params, formats, revision), revision)
     (out_dir / "briefing.failed.ipynb").unlink(missing_ok=True)
     return result
 
+
+
+def _meeting_additions(html: str, out_dir: Path, notes: dict | None, revision) -> str:
+    """The analyst's notes under their headings (``present.notes.notes_blocks``), then the version marks and
+    修订说明 (``export.versions.Revision``); both come from ``briefing render``, a plain run has neither."""
+    before = html
+    if notes:
+        from ..present.notes import place_notes
+        html = place_notes(html, notes)
+    if revision is not None:
+        from .versions import apply_revision
+        old = out_dir / config.PACK_HTML
+        previous = old.read_text(encoding="utf-8") if revision.bumped and old.is_file() else ""
+        html = apply_revision(html, revision, previous)
+    if html is not before:   # their styles, only then: a first version without notes stays as it was
+        css = (config.TEMPLATES_DIR / "briefing" / "additions.css").read_text(encoding="utf-8")
+        html = html.replace("</style>", css + "</style>", 1)
+    return html
+
+
+def _onepage(params: PackParams, formats, revision) -> bytes | None:
+    if "onepage" not in formats:
+        return None
+    from .onepage import render_onepage
+    return render_onepage(params, revision)
+
+
+def _stage_additions(stage, out_dir: Path, result: PackResult, onepage: bytes | None, revision) -> None:
+    """With the pack's files: the one-page brief, the previous version's files (when this one is new), the record."""
+    if onepage is not None:
+        stage(out_dir / config.PACK_ONEPAGE, onepage)
+        result.files["onepage"] = config.display_path(out_dir / config.PACK_ONEPAGE)
+    if revision is not None:
+        from .versions import stage_version
+        stage_version(stage, out_dir, revision)

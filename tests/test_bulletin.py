@@ -1,0 +1,85 @@
+"""The 通报: compute's ranks (never a second ranking), 并列 as a 通报 writes it, 百分点 for rates, lagging units marked."""
+
+from __future__ import annotations
+
+import re
+from html import unescape
+
+import pandas as pd
+
+from briefing.compute import compute_metrics
+from briefing.data import load_dataset
+from briefing.params import load_meeting
+from briefing.present.bulletin import bulletin_body, rank_move, rank_text
+
+from .conftest import make_dataset
+
+
+def rows_of(html: str) -> list[dict]:
+    out = []
+    for attrs, cells in re.findall(r"<tr class=\"[a-z]*\"( data-region=[^>]*)>(.*?)</tr>", html, flags=re.S):
+        a = dict(re.findall(r'data-([a-z]+)="([^"]*)"', attrs))
+        a["cells"] = [unescape(c) for c in re.findall(r"<td>(.*?)</td>", cells)]
+        out.append(a)
+    return out
+
+
+def sample():
+    ds = load_dataset("data/sample")
+    return ds, compute_metrics(ds, 2025), load_meeting("params/sample-annual-2025.yaml")
+
+
+def test_every_rank_in_the_bulletin_is_computes_rank():
+    ds, m, meeting = sample()
+    html = bulletin_body(m, ds.regions, meeting, list(ds.regions["name"]))
+    rows = rows_of(html)
+    tier1 = set(m.loc[m["tier"] == 1, "indicator"])
+    assert {r["indicator"] for r in rows} == tier1
+    assert {r["region"] for r in rows} == set(ds.regions.index) - {"SL00"}   # the city ranks its children
+    mine = m.set_index(["region", "indicator"])
+    for r in rows:
+        row = mine.loc[(r["region"], r["indicator"])]
+        assert r["rank"] == ("" if pd.isna(row["rank"]) else str(int(row["rank"])))
+        assert r["cells"][0] == rank_text(row["rank"], row["tied"])
+        assert r["cells"][7] == rank_move(row["rank_change"])
+    # listed best first, group by group
+    for ind in tier1:
+        counties = [int(r["rank"]) for r in rows if r["indicator"] == ind and r["rank"] and r["region"] < "SL20"]
+        assert counties == sorted(counties)
+
+
+def test_rates_change_in_points_and_lagging_units_are_marked():
+    ds, m, meeting = sample()
+    rows = rows_of(bulletin_body(m, ds.regions, meeting, list(ds.regions["name"])))
+    rate = [r for r in rows if r["indicator"] == "membership_rate"]
+    assert rate and all(c["cells"][4].endswith("个百分点") or c["cells"][4] in ("—", "无上年数据") for c in rate)
+    mine = m.set_index(["region", "indicator"])
+    for r in rows:
+        row = mine.loc[(r["region"], r["indicator"])]
+        lagging = pd.notna(row["value"]) and pd.notna(row["met"]) and not bool(row["met"])
+        assert r["cells"][8].startswith("▲") == lagging
+
+
+def test_ties_are_written_as_a_bulletin_writes_them(tmp_path):
+    figures = [(r, y, f"{y}-12-31", "new_unions", v) for r, vs in {"A1": (8, 10), "A2": (9, 10), "A3": (7, 5)}.items()
+               for y, v in zip((2024, 2025), vs)]
+    ds = load_dataset(make_dataset(tmp_path / "tie", figures, [("A3", 2025, "new_unions", 6, "absolute", "市总")]))
+    m = compute_metrics(ds, 2025)
+    html = unescape(bulletin_body(m, ds.regions, load_meeting("params/sample-annual-2025.yaml"), list(ds.regions["name"])))
+    rows = {r["region"]: r["cells"] for r in rows_of(html)}
+    assert rows["A1"][0] == rows["A2"][0] == "1（并列）" and rows["A3"][0] == "3"   # 1, 1, 3: the next rank skipped
+    assert "东区、西县（并列第1位），南县（第3位）" in html
+    assert rows["A3"][8] == "▲未完成年度目标" and "南县未完成年度目标" in html
+    assert rows["A1"][7] == "上升1位" and rows["A3"][7] == "持平"   # last year 2, 1, 3
+    assert rank_text(3.0, True) == "3（并列）" and rank_move(0.0) == "持平" and rank_move(float("nan")) == "—"
+
+
+def test_the_lead_and_names_are_text(tiny):
+    ds = load_dataset(tiny)
+    regions = ds.regions.copy()
+    regions.loc["A1", "name"] = "<script>alert(1)</script>东区"
+    m = compute_metrics(ds, 2025)
+    meeting = load_meeting("params/sample-annual-2025.yaml")
+    html = bulletin_body(m, regions, meeting, list(regions["name"]))
+    assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;东区" in html
+    assert "现将有关情况通报如下" in unescape(html) and "关于2025年全市工会主要工作指标完成情况的通报" in html
