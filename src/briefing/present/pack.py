@@ -370,7 +370,9 @@ def show_data_note(pack: Pack) -> Html:
     items = check + [
         f"数据截至：{format_date(pack.as_of)}" + ("（年中数据，同比为与上年同期比较）" if pack.mid_year else "（全年数据）"),
         "数据来源：" + ("；".join(sources) if sources else "—"),
-        f"数据集：{ds.meta.get('name', ds.location)}（{ds.location}，数据指纹 {ds.fingerprint}）",
+        # the data set's fingerprint is in manifest.json: here it would change every pack when one county's
+        # return is corrected, though only that county's figures (and the totals over it) changed
+        f"数据集：{ds.meta.get('name', ds.location)}（{ds.location}）",
         f"生成日期：{format_date(today())}",
         "计算口径：比率由分子、分母重新计算，上级比率为下级分子之和除以分母之和；比率的变化以百分点表示；"
         "上年同期为零时不计算增幅；数字按四舍五入显示；同比变动异常、疑为录入错误的数字标为“待核实”，不参加排名。",
