@@ -159,7 +159,7 @@ def _notebook(path: str) -> nbformat.NotebookNode:
 def render_region(notebook: str, params, out_dir: str, formats: tuple[str, ...]) -> dict:
     """One region's pack with no kernel: the same files ``render_pack`` writes, and the seconds spent."""
     from briefing import config
-    from briefing.batch import _settle_heap as settle_heap
+    from briefing.export.workers import _settle_heap as settle_heap
     from briefing.export.html import export_html
     from briefing.export.pdf import html_to_pdf
     from briefing.export.files import write_atomic

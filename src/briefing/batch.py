@@ -7,15 +7,11 @@ content fingerprint, never by timestamps.
 
 from __future__ import annotations
 
-import concurrent.futures as cf
 import contextlib
 import dataclasses
-import gc
 import hashlib
 import json
-import multiprocessing
 import os
-import threading
 import time
 from pathlib import Path
 
@@ -30,9 +26,10 @@ from .export.failures import describe_failure, describe_os_error
 from .export.files import safe_name, write_atomic
 from .export.meeting import write_index, write_manifest
 from .export import additions
-from .export.render import PackResult, render_pack
+from .export.render import PackResult
+from .export.workers import render_one, start_workers, warmup_for
 
-FINGERPRINT_FILE = ".inputs.sha256"
+FINGERPRINT_FILE = config.PACK_FINGERPRINT
 
 
 @dataclasses.dataclass
@@ -72,70 +69,6 @@ def _up_to_date(folder: Path, fingerprint: str, formats) -> bool:
             and all((folder / n).is_file() for n in names))
 
 
-def _render_one(notebook: str, params, folder: str, formats, fingerprint: str, timeout: float | None = None,
-                warm: bool = True, root: str = "", notes: dict | None = None, revision=None) -> PackResult:
-    """Worker entry point (local process or Dask worker): never raises; a failure becomes a failed PackResult."""
-    if root and not os.environ.get("BRIEFING_ROOT"):
-        os.environ["BRIEFING_ROOT"] = root
-    from .export import kernel as kernels
-    out = Path(folder)
-    try:
-        (out / FINGERPRINT_FILE).unlink(missing_ok=True)  # not up to date again until the new pack is complete
-        result = render_pack(notebook, params, out, formats, kernel=kernels.for_this_thread() if warm else None,
-                             timeout=timeout, notes=notes, revision=revision)
-        if result.status == "ok":
-            write_atomic(out / FINGERPRINT_FILE, fingerprint)
-        _settle_heap()
-    except Exception as exc:  # noqa: BLE001 - one region's failure (a full disk too) must not stop the batch
-        kernels.shutdown_this_thread()
-        return PackResult(region=params.region, folder=config.display_path(out), status="failed",
-                          error=describe_failure(exc, timeout))
-    return result
-
-
-_SETTLED = False
-
-
-def _settle_heap() -> None:
-    """Once per worker, after its first pack: hide what is loaded by then (nbconvert, WeasyPrint, pandas,
-    their caches) from the garbage collector, which would otherwise walk it again in every full collection.
-
-    Done once, after a full collection, so only long-lived objects are frozen; the packs' own objects are
-    collected as usual. Measured: a pack's PDF took 1.39 s with 0.37 s of it in the collector; 1.0 s frozen.
-    """
-    global _SETTLED
-    if not _SETTLED:
-        _SETTLED = True
-        gc.collect()
-        gc.freeze()
-
-
-def _worker_init(driver: int | None = None) -> None:
-    """Quiet, and leave no kernel behind when the worker process ends (or when ``driver``, the batch, is gone)."""
-    import atexit
-    import logging
-    import warnings
-    from .export import kernel as kernels
-    warnings.filterwarnings("ignore")
-    logging.getLogger("papermill").setLevel(logging.ERROR)
-    logging.getLogger("traitlets").setLevel(logging.ERROR)
-    logging.getLogger("nbclient").setLevel(logging.CRITICAL)  # its English timeout line; ours is in Chinese
-    atexit.register(kernels.shutdown_this_thread)
-    # The driver's pid comes from the driver: if it was killed while this worker was still starting, the
-    # parent seen here is already someone else, and the worker must end at once.
-    threading.Thread(target=_exit_with_parent, args=(driver or os.getppid(),), daemon=True, name="parent-watch").start()
-
-
-def _exit_with_parent(parent: int) -> None:
-    """End this worker once the batch that started it is gone (after a kill -9 nothing else would).
-
-    Its kernel notices on its own (ipykernel watches its parent) and ends too.
-    """
-    while os.getppid() == parent:
-        time.sleep(1)
-    os._exit(1)
-
-
 class MeetingLock:
     """Refuse a second render of the same meeting while one is running (two writers would interleave packs)."""
 
@@ -163,6 +96,17 @@ class MeetingLock:
         fcntl.flock(self.handle, fcntl.LOCK_UN)
         self.handle.close()
 
+    @staticmethod
+    def held(out_dir: Path) -> bool:
+        """Whether another render of this meeting holds the lock now (a quick look; taking it is what decides)."""
+        import fcntl
+        try:
+            with open(out_dir / ".render.lock", "rb") as handle:
+                fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except OSError as exc:
+            return not isinstance(exc, FileNotFoundError)
+        return False
+
 
 def _clean_stale(out_dir: Path) -> int:
     """Remove temporary files a killed run left behind (never a finished pack)."""
@@ -175,38 +119,6 @@ def _clean_stale(out_dir: Path) -> int:
             path.unlink(missing_ok=True)
             removed += 1
     return removed
-
-
-def _executor(workers: int, scheduler: str | None):
-    if scheduler:
-        try:
-            from distributed import Client
-        except ImportError:
-            raise BriefingError("使用 --scheduler 需要安装 dask 分布式组件：.venv/bin/pip install -e '.[dask]'") from None
-        return _DaskPool(Client(scheduler, timeout="30s"))
-    ctx = multiprocessing.get_context("spawn")
-    return cf.ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_worker_init,
-                                  initargs=(os.getpid(),))
-
-
-class _DaskPool:
-    """The small part of the Executor interface the batch uses, on an existing Dask cluster."""
-
-    def __init__(self, client):
-        self.client = client
-
-    def submit(self, fn, *args):
-        return self.client.submit(fn, *args, pure=False)
-
-    def completed(self, futures):
-        from distributed import as_completed
-        return as_completed(futures)
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.client.close()
 
 
 def render_meeting(meeting_file: str | Path, *, workers: int | None = None, regions: list[str] | None = None,
@@ -232,6 +144,17 @@ def render_meeting(meeting_file: str | Path, *, workers: int | None = None, regi
         if bad:
             raise BriefingError(f"不支持的输出格式 {'、'.join(bad)}；可选 {'、'.join(FORMATS)}（如 --formats html,pdf,docx）。")
         meeting = dataclasses.replace(meeting, formats=tuple(dict.fromkeys(formats)))
+    workers = max(1, workers or os.cpu_count() or 1)
+    # The workers start now and warm up (kernels, the first chart, WeasyPrint) while the data is read below.
+    warm = warmup_for(meeting.formats, meeting.params_for((regions or meeting.regions or ["全部"])[0]).to_papermill())
+    with _workers(workers, scheduler, warm, now=_work_likely(meeting, force),
+                  expected=len(regions or meeting.regions) or None) as pool:
+        return _render_meeting(meeting, pool, t0, regions=regions, force=force, timeout=timeout,
+                               scheduler=scheduler, workers=workers, echo=echo)
+
+
+def _render_meeting(meeting: Meeting, pool, t0: float, *, regions, force, timeout, scheduler, workers,
+                    echo) -> BatchResult:
     ds = load_dataset(meeting.data_dir)
     warnings = raise_on_errors(check_dataset(ds))
     wanted = list(regions or meeting.regions) or list(ds.regions.sort_values(["depth", "order"])["name"])
@@ -240,7 +163,6 @@ def render_meeting(meeting_file: str | Path, *, workers: int | None = None, regi
     check_folders(ds)
     metrics = compute_metrics(ds, meeting.year, meeting.as_of or None)
     adds = additions.prepare(meeting, ds, metrics)  # notes read and checked before anything is rendered
-    workers = max(1, workers or os.cpu_count() or 1)
     with MeetingLock(out_dir):
         _clean_stale(out_dir)
         jobs, results = [], []
@@ -259,7 +181,7 @@ def render_meeting(meeting_file: str | Path, *, workers: int | None = None, regi
         echo(f"会议：{meeting.name}（{meeting.source}）")
         echo(f"共 {len(codes)} 个地区：{len(jobs)} 个需要生成，{len(results)} 个未变化已跳过；{where}。")
         if jobs:
-            results += _run_jobs(jobs, workers, scheduler, echo, t0)
+            results += _run_jobs(jobs, pool, echo, t0)
         ok = sum(r.status == "ok" for r in results)
         skipped = sum(r.status == "skipped" for r in results)
         results += _earlier_packs(out_dir, {r.region for r in results}, ds)
@@ -282,6 +204,32 @@ def render_meeting(meeting_file: str | Path, *, workers: int | None = None, regi
         where = f"第 {r.failed_cell} 个单元格" if r.failed_cell else "执行过程"
         echo(f"  失败：{r.region}，{where}：{r.error}" + (f"（部分执行的笔记本：{r.partial_notebook}）" if r.partial_notebook else ""))
     return batch
+
+
+def _workers(workers: int, scheduler: str | None, warm, now: bool, expected: int | None):
+    """Local worker processes (export/workers), or the Dask cluster at ``scheduler`` (export/cluster)."""
+    if scheduler:
+        from .export.cluster import DaskWorkers   # distributed only when a cluster is asked for
+        return DaskWorkers(scheduler, warm).start()
+    return start_workers(workers, warm, now=now, expected=expected)
+
+
+def _work_likely(meeting: Meeting, force: bool) -> bool:
+    """Whether to start the workers before the data is read: yes, unless this meeting was rendered after the last
+    change to everything its packs read (then the check after reading most likely finds every pack up to date)."""
+    out_dir = config.outputs_dir() / safe_name(meeting.slug)
+    manifest = out_dir / "manifest.json"
+    if MeetingLock.held(out_dir):
+        return False   # refused below, before any work
+    if force or not manifest.is_file() or "://" in meeting.data_dir:
+        return True
+    data = config.resolve(meeting.data_dir)
+    notes = Path(meeting.notes_dir) if meeting.notes_dir else None
+    inputs = [config.resolve(meeting.source), config.resolve(meeting.notebook), data,
+              *(data.iterdir() if data.is_dir() else ()), *config.PACKAGE_DIR.rglob("*.py"),
+              *(notes.iterdir() if notes and notes.is_dir() else ())]
+    since = manifest.stat().st_mtime_ns
+    return any(not p.exists() or p.stat().st_mtime_ns > since for p in inputs)
 
 
 RESERVED_NAMES = {"index.html", "manifest.json", config.BOOK_PDF, config.BULLETIN_HTML, config.BULLETIN_PDF}
@@ -343,12 +291,12 @@ def _pack_files(folder: Path, formats) -> dict:
     return {k: config.display_path(folder / n) for k, n in names.items() if k == "ipynb" or k in formats}
 
 
-def _run_jobs(jobs: list, workers: int, scheduler: str | None, echo, t0: float) -> list[PackResult]:
+def _run_jobs(jobs: list, pool, echo, t0: float) -> list[PackResult]:
     results: list[PackResult] = []
     started = time.perf_counter()
-    with _executor(min(workers, len(jobs)), scheduler) as pool:
-        futures = {pool.submit(_render_one, *job): job for job in jobs}
-        completed = pool.completed(futures) if isinstance(pool, _DaskPool) else cf.as_completed(futures)
+    with pool.running(len(jobs)):
+        futures = {pool.submit(render_one, *job): job for job in jobs}
+        completed = pool.completed(futures)
         for future in completed:
             job = futures[future]
             try:

@@ -28,7 +28,18 @@ def _render(args) -> int:
                            scheduler=args.scheduler or None, timeout=args.timeout,
                            formats=[f.strip() for f in args.formats.split(",") if f.strip()] or None,
                            render_date=args.render_date)
+    if args.open:
+        from .themes.preview import open_rendered
+        open_rendered(batch)
     return 1 if batch.failed else EXIT_NEEDS_CHECKING if batch.incomplete else 0
+
+
+def _preview(args) -> int:
+    from .themes.preview import preview_region
+    formats = [f.strip() for f in args.formats.split(",") if f.strip()] or None
+    done = preview_region(_from_here(args.meeting), args.region, formats=formats, timeout=args.timeout,
+                          open_browser=not args.no_open, watch=args.watch)
+    return 0 if done.html else 1
 
 
 def _validate(args) -> int:
@@ -94,7 +105,8 @@ def _check(args) -> int:
     from .themes import check_theme
     regions = [r.strip() for r in args.regions.split(",") if r.strip()] if args.regions else None
     try:
-        result = check_theme(_from_here(args.notebook), regions, workers=args.workers, timeout=args.timeout, warm=not args.fresh)
+        result = check_theme(_from_here(args.notebook), regions, workers=args.workers, timeout=args.timeout,
+                             warm=not args.fresh, pdf=args.pdf)
     except KeyboardInterrupt:
         print("检查已中断。", file=sys.stderr)
         return 130
@@ -135,7 +147,16 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--timeout", type=float, default=600, help="单份简报执行的最长秒数（默认 600），超时的地区记为失败，其余地区照常生成")
     r.add_argument("--render-date", default="", metavar="YYYY-MM-DD",
                    help="简报上的生成日期（默认：会议文件的 render_date，没有时为当天）；同样的输入在任何一天生成同样的简报")
+    r.add_argument("--open", action="store_true", help="生成后在浏览器中打开（只有一个地区时打开它的简报，否则打开索引页）")
     r.set_defaults(func=_render)
+    pv = sub.add_parser("preview", help="预览一个地区的简报：只生成网页版，写到 outputs/_preview/ 并在浏览器中打开")
+    pv.add_argument("meeting", help="会议文件，如 params/sample-annual-2025.yaml")
+    pv.add_argument("region", help="地区名称或代码，如 城关区")
+    pv.add_argument("--formats", default="html", help="输出格式，逗号分隔（默认只有 html；可加 pdf、docx、onepage）")
+    pv.add_argument("--no-open", action="store_true", help="不打开浏览器，只写文件")
+    pv.add_argument("--watch", action="store_true", help="保持运行：主题笔记本、会议文件、数据或文字保存后自动重新生成（按 Ctrl+C 结束）")
+    pv.add_argument("--timeout", type=float, default=600, help="执行的最长秒数（默认 600）")
+    pv.set_defaults(func=_preview)
     v = sub.add_parser("validate", help="检查数据目录，列出错误和提示")
     v.add_argument("data", nargs="?", default="", help="数据目录、报表文件或数据库地址（默认：项目的 data/sample）")
     v.set_defaults(func=_validate)
@@ -156,6 +177,7 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--regions", default="", help="只检查这些地区，逗号分隔，如 城关区,示例市（默认：全部地区）")
     c.add_argument("--workers", type=int, default=None, help="并行进程数（默认：CPU 核数）")
     c.add_argument("--timeout", type=float, default=300, help="单个单元格的最长运行秒数（默认 300）")
+    c.add_argument("--pdf", action="store_true", help="同时打印每个地区的 PDF（较慢；默认只导出网页版）")
     c.add_argument("--fresh", action="store_true", help="每个地区启动一个新内核（较慢；默认每个进程复用一个内核，与 render 相同）")
     c.set_defaults(func=_check)
     n = sub.add_parser("new-theme", help="从现有主题复制出一个新主题（笔记本和会议文件）")

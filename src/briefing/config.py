@@ -32,6 +32,7 @@ PACK_HTML = "briefing.html"
 PACK_PDF = "briefing.pdf"
 PACK_DOCX = "briefing.docx"
 PACK_ONEPAGE = "onepage.pdf"          # the one-page brief (formats: [onepage])
+PACK_FINGERPRINT = ".inputs.sha256"   # the inputs a complete pack was rendered from (briefing render skips by it)
 
 # Names of the meeting's own files (outputs/<meeting>/), besides index.html and manifest.json.
 BOOK_PDF = "book.pdf"                 # 会议材料汇编: every pack bound into one PDF

@@ -83,6 +83,19 @@ def use_svg() -> None:
     fast_chart_fonts(FONT)   # once per process: the same SVG, its text measured in about half the time
 
 
+def warm_up() -> None:
+    """Once per process, before its first pack: draw one tiny chart with Chinese text as a pack draws its charts,
+    so that vl-convert's start, its fonts and Altair's schema validator are paid here and not by that pack.
+
+    It leaves what any chart leaves (the SVG renderer enabled, vl-convert started); the packs after it are
+    byte-identical to packs drawn without it (tests/test_batch.py).
+    """
+    use_svg()
+    chart = alt.Chart(pd.DataFrame({"地区": ["甲区", "乙区"], "数值": [1.0, 2.0]})).mark_bar().encode(
+        x=alt.X("数值:Q", title="数值"), y=alt.Y("地区:N", title=None))
+    _finish(chart, "预热", "数据来源：无")._repr_mimebundle_()
+
+
 def _theme(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
     # One configure() call: each configure_*() call copies the chart again.
     return chart.configure(

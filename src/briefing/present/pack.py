@@ -161,6 +161,16 @@ def _prepared(data_dir: str, key: tuple, year: int, as_of: str):
     return ds, warnings, metrics, series
 
 
+def warm_data(parameters: dict) -> None:
+    """Load, check and compute the data of one pack's parameters into this process's cache, before its first
+    pack (a warm kernel's start); a problem is left for the pack itself to report."""
+    try:
+        params = make_params(parameters)
+        _prepared(params.data_dir, _mtime_key(params.data_dir), params.year, params.as_of)
+    except Exception:  # noqa: BLE001 - the pack that reads this data says what is wrong, where the analyst sees it
+        pass
+
+
 def open_pack(params: PackParams | dict) -> Pack:
     """Load, check and compute everything a region's pack needs.
 

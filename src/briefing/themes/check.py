@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import concurrent.futures as cf
-import multiprocessing
 import os
 import re
 import tempfile
@@ -16,6 +14,7 @@ import nbformat
 from .. import config
 from ..data import load_dataset
 from ..errors import ParameterError
+from ..export.workers import start_workers, warmup_for
 from .notebook import Problem, check_indicator_ids, check_notebook, check_pairing, read_notebook
 
 CHECK_FOLDER = "_check"
@@ -121,11 +120,12 @@ def locate_failure(executed: nbformat.NotebookNode) -> tuple[int | None, str, st
 
 
 def run_region(notebook: str, parameters: dict, timeout: float = DEFAULT_TIMEOUT, keep: str = "",
-               warm: bool = True) -> RegionRun:
-    """Execute ``notebook`` for one region with papermill; never raises. A failure keeps the partial notebook in ``keep``.
+               warm: bool = True, pdf: bool = False) -> RegionRun:
+    """Execute ``notebook`` for one region with papermill and export its HTML (with ``pdf``, print it too) in
+    memory, as ``briefing render`` would; never raises. A failure keeps the partial notebook in ``keep``.
 
-    ``warm`` runs on this thread's warm kernel, reset between regions, as ``briefing render``
-    does (briefing.kernel); otherwise papermill starts a kernel of its own, as on the command line.
+    ``warm`` runs on this process's warm kernel, reset between regions, as ``briefing render``
+    does (export/kernel); otherwise papermill starts a kernel of its own, as on the command line.
     """
     import papermill as pm
 
@@ -134,24 +134,26 @@ def run_region(notebook: str, parameters: dict, timeout: float = DEFAULT_TIMEOUT
     region = str(parameters.get("region", ""))
     t0 = time.perf_counter()
     run_kw = dict(parameters=parameters, progress_bar=False, log_output=False, execution_timeout=timeout)
-    kernel = kernels.for_this_thread() if warm else None
     executed = None
-    with tempfile.TemporaryDirectory(prefix="briefing-check-") as tmp:
+    with kernels.lent() as kernel, tempfile.TemporaryDirectory(prefix="briefing-check-") as tmp:
         out = Path(tmp) / "run.ipynb"
         try:
-            if kernel is not None:
-                pm.execute_notebook(notebook, None, engine_name=kernels.ENGINE, warm=kernel.ready(), **run_kw)
+            if warm:
+                nb = pm.execute_notebook(notebook, None, engine_name=kernels.ENGINE, warm=kernel.ready(), **run_kw)
                 kernel.release()
             else:
-                pm.execute_notebook(notebook, str(out), cwd=str(config.project_root()), extra_arguments=_QUIET_KERNEL,
-                                    **run_kw)
-            return RegionRun(region, True, round(time.perf_counter() - t0, 2))
+                nb = pm.execute_notebook(notebook, str(out), cwd=str(config.project_root()),
+                                         extra_arguments=_QUIET_KERNEL, **run_kw)
+            error = _export(nb, parameters, pdf)
+            if not error:
+                return RegionRun(region, True, round(time.perf_counter() - t0, 2))
+            return RegionRun(region, False, round(time.perf_counter() - t0, 2), error=error)
         except pm.PapermillExecutionError as exc:
             error = explain(exc.ename, exc.evalue)
         except Exception as exc:  # noqa: BLE001 - timeouts, a dead kernel, an unreadable notebook
             name = type(exc).__name__
             error = explain(name, f"超过 {timeout:g} 秒" if name == "CellTimeoutError" else str(exc))
-        if kernel is not None:
+        if warm:
             executed = kernel.last_nb
             kernel.discard()  # a kernel that failed is not reused
         elif out.is_file():
@@ -168,10 +170,20 @@ def run_region(notebook: str, parameters: dict, timeout: float = DEFAULT_TIMEOUT
     return run
 
 
-def _worker_init(driver: int | None = None) -> None:
-    """A check worker: quiet, and no kernel left behind when it ends or its driver is killed (as in a batch)."""
-    from ..batch import _worker_init as batch_worker_init
-    batch_worker_init(driver)
+def _export(nb, parameters: dict, pdf: bool) -> str:
+    """The executed notebook exported as a pack's HTML (and printed, with ``pdf``), in memory: "" or why it failed."""
+    from ..export.html import export_html
+    region, meeting = parameters.get("region", ""), parameters.get("meeting", "")
+    step = "导出网页版"
+    try:
+        html = export_html(nb, title=f"{meeting or '工作会议'} · {region}", running_head=f"{meeting} · {region} · 内部资料")
+        if pdf:
+            from ..export.pdf import html_to_pdf
+            step = "打印 PDF"
+            html_to_pdf(html)
+    except Exception as exc:  # noqa: BLE001 - said as a failure of this region, never raised
+        return f"{step}时出错：" + explain(type(exc).__name__, str(exc))
+    return ""
 
 
 def _safe(text: str) -> str:
@@ -207,13 +219,14 @@ def _regions(ds, wanted: list[str] | None) -> list[str]:
 
 
 def check_theme(notebook: str | Path, regions: list[str] | None = None, *, workers: int | None = None,
-                timeout: float = DEFAULT_TIMEOUT, warm: bool = True, echo=print) -> CheckResult:
+                timeout: float = DEFAULT_TIMEOUT, warm: bool = True, pdf: bool = False, echo=print) -> CheckResult:
     """Check a theme: the parameters cell and calls first, then a run for every region (or ``regions``).
 
     Runs use the notebook's own parameter defaults with ``region`` changed, so what is
-    checked is what JupyterLab shows; each worker reuses one kernel, reset between regions,
-    as ``briefing render`` does (``warm=False``: a new kernel per region). Failed runs keep
-    their partial notebook under outputs/_check/<theme>/.
+    checked is what JupyterLab shows. They run on the workers of ``briefing render`` (export/workers):
+    started while the data is read, each warmed once and reusing one kernel, reset between regions
+    (``warm=False``: a new kernel per region). Each run's HTML is exported in memory; ``pdf`` prints it
+    too. Failed runs keep their partial notebook under outputs/_check/<theme>/.
     """
     path = config.resolve(notebook)
     shown = config.display_path(path)
@@ -221,50 +234,55 @@ def check_theme(notebook: str | Path, regions: list[str] | None = None, *, worke
     problems, defaults = check_notebook(nb)
     problems = check_pairing(path) + problems
     echo(f"检查 {shown}")
-    ds = None
-    if not any(p.level == "error" for p in problems):  # the defaults are sound: read their data folder
-        ds = load_dataset(defaults["data_dir"])
-        problems += check_indicator_ids(nb, ds.catalog.index)
-    for p in problems:
-        echo(f"  {'错误' if p.level == 'error' else '提示'}：{p.text()}")
     result = CheckResult(shown, problems, [])
+    if not result.errors:   # the defaults are sound: warm the workers up while their data folder is read
+        parameters = {**defaults, "region": (regions or ["全部"])[0]}
+        warmup = warmup_for(("html", "pdf") if pdf else ("html",), parameters, kernel=warm)
+        with start_workers(workers or os.cpu_count() or 1, warmup,
+                           expected=len(regions) if regions else None) as pool:
+            return _check_regions(path, nb, result, defaults, regions, pool, timeout=timeout, warm=warm, pdf=pdf,
+                                  echo=echo)
+    return _report(result, echo)
+
+
+def _report(result: CheckResult, echo) -> CheckResult:
+    for p in result.problems:
+        echo(f"  {'错误' if p.level == 'error' else '提示'}：{p.text()}")
     if result.errors:
         echo(f"结果：笔记本有 {len(result.errors)} 处错误，未运行。请按上面的提示改正后重新检查。")
+    return result
+
+
+def _check_regions(path: Path, nb, result: CheckResult, defaults: dict, regions, pool, *, timeout, warm, pdf,
+                   echo) -> CheckResult:
+    ds = load_dataset(defaults["data_dir"])
+    result.problems += check_indicator_ids(nb, ds.catalog.index)
+    if _report(result, echo).errors:
         return result
     echo(f"  参数单元格：{len(defaults)} 个参数，名称、类型和默认值正确。")
     if path.suffix == ".py":
         ipynb = path.with_suffix(".ipynb")
         if not ipynb.is_file():
-            raise ParameterError(f"{shown} 没有配对的 {config.display_path(ipynb)}，请先运行 make notebooks。")
+            raise ParameterError(f"{result.notebook} 没有配对的 {config.display_path(ipynb)}，请先运行 make notebooks。")
         path = ipynb
     names = _regions(ds, regions)
     keep = config.outputs_dir() / CHECK_FOLDER / _safe(path.stem)
-    workers = max(1, min(workers or os.cpu_count() or 1, len(names)))
+    workers = max(1, min(pool.workers, len(names)))
     echo(f"  运行 {len(names)} 个地区（{defaults.get('year')}年"
-         f"{'，截至 ' + defaults['as_of'] if defaults.get('as_of') else ''}，并行 {workers} 个进程）……")
-    jobs = [(str(path), {**defaults, "region": name}, timeout, str(keep), warm) for name in names]
+         f"{'，截至 ' + defaults['as_of'] if defaults.get('as_of') else ''}，并行 {workers} 个进程"
+         f"{'，含 PDF' if pdf else ''}）……")
+    jobs = [(str(path), {**defaults, "region": name}, timeout, str(keep), warm, pdf) for name in names]
     runs: dict[str, RegionRun] = {}
-    if workers == 1:
-        from ..export import kernel as kernels
-        try:
-            for job in jobs:
-                run = run_region(*job)
-                runs[run.region] = run
-                echo("  " + ("✓ " if run.ok else "✗ ") + run.describe())
-        finally:
-            kernels.shutdown_this_thread()
-    else:
-        with cf.ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
-                                    initializer=_worker_init, initargs=(os.getpid(),)) as pool:
-            futures = {pool.submit(run_region, *job): job for job in jobs}
-            for future in cf.as_completed(futures):
-                job = futures[future]
-                try:
-                    run = future.result()
-                except Exception as exc:  # noqa: BLE001 - the worker process itself died
-                    run = RegionRun(job[1]["region"], False, error=explain(type(exc).__name__, str(exc)))
-                runs[run.region] = run
-                echo("  " + ("✓ " if run.ok else "✗ ") + run.describe())
+    with pool.running(len(jobs)):
+        futures = {pool.submit(run_region, *job): job for job in jobs}
+        for future in pool.completed(futures):
+            job = futures[future]
+            try:
+                run = future.result()
+            except Exception as exc:  # noqa: BLE001 - the worker process itself died
+                run = RegionRun(job[1]["region"], False, error=explain(type(exc).__name__, str(exc)))
+            runs[run.region] = run
+            echo("  " + ("✓ " if run.ok else "✗ ") + run.describe())
     result.runs = [runs[n] for n in names]
     for run in result.runs:
         if run.ok:
@@ -275,4 +293,3 @@ def check_theme(notebook: str | Path, regions: list[str] | None = None, *, worke
     else:
         echo(f"结果：全部 {len(result.runs)} 个地区通过。")
     return result
-
