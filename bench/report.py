@@ -11,6 +11,11 @@ GOAL_PEAK_MIB = 2048.0
 GOAL_COMPUTE_S = 3.0
 GOAL_INCREMENTAL_S = 2.0
 GOAL_FLAT = 0.10        # a worker's peak RSS in the last tenth of a run ≤ 1.10 × that in the second tenth
+GOAL_FIRST_RUN = 1.3    # a first render after set-up ≤ 1.3 × a warm --force re-render
+GOAL_FIRST_PACK = 1.5   # a worker's first pack ≤ 1.5 × the median pack
+GOAL_CHECK = 1.2        # briefing check ≤ 1.2 × briefing render --formats html of the same regions
+GOAL_PREVIEW = 1.2      # briefing preview --watch after a save ≈ one warm pack (≤ 1.2 × the median pack)
+GOAL_DASK = 1.2         # a pack on a Dask cluster ≤ 1.2 × a pack of a local render
 
 
 def _regions(n: int) -> str:
@@ -95,6 +100,7 @@ def summary_rows(results: dict) -> list[tuple[str, str, str, str]]:
         ]
     elif data:
         rows.append(("data benchmark", "failed: " + data.get("error", "").splitlines()[0], "—", "**no**"))
+    rows += wait_rows(results)
     book = results.get("book")
     if book and "seconds" in book:
         rows.append((f"book: bind {book['packs']} packs into the meeting book with pypdf ({book['pages']} pages: cover, "
@@ -146,6 +152,7 @@ def render_report(results: dict) -> str:
     out += _render_details(results.get("render"))
     out += _scale_details(results.get("scale"))
     out += _data_details(results.get("data"))
+    out += wait_details(results)
     return "\n".join(out).rstrip() + "\n"
 
 
@@ -159,6 +166,9 @@ def _loads(results: dict) -> list[float]:
         loads.append(r["load_at_start"])
         loads += [i["load_at_start"] for i in (r.get("incremental") or {}).get("runs", [])]
     loads += [r["load_at_start"] for r in (results.get("data") or {}).get("runs", [])]
+    for section in ("first", "editor", "dask", "floor"):
+        for runs in ((results.get(section) or {}).get("runs") or {}).values():
+            loads += [r["load_at_start"] for r in runs]
     return loads
 
 
@@ -263,3 +273,118 @@ def _data_details(data: dict | None) -> list[str]:
         out.append(f"| {i} | {r['load_s']:.2f} | {r['check_s']:.2f} | {r['load_check_s']:.2f} | "
                    f"{r['peak_load_check_mib']:.0f} | {r['compute_s']:.2f} | {r['load_at_start']:.2f} |")
     return out + [""]
+
+
+# ---------------------------------------------------------------- where people wait (bench/waits.py)
+
+def _failed(name: str, section: dict) -> list[tuple[str, str, str, str]]:
+    return [(f"{name} benchmark", "failed: " + section.get("error", "").splitlines()[0], "—", "**no**")]
+
+
+def wait_rows(results: dict) -> list[tuple[str, str, str, str]]:
+    """Rows of the sections first, editor, dask and floor (each interleaved, sample meeting)."""
+    rows = []
+    first = results.get("first")
+    if first and "ratio_wall" in first:
+        n = first["regions"]
+        rows += [
+            (f"first `briefing render` after set-up vs a warm `--force` re-render (sample meeting, {_regions(n)}, "
+             "HTML+PDF), wall", _x(first["ratio_wall"]) + f"; CPU {_x(first['ratio_cpu'])}",
+             f"≤ {GOAL_FIRST_RUN:g}", _holds(first["ratio_wall"]["median"] <= GOAL_FIRST_RUN)),
+            ("first pack of a worker vs the median pack (worst worker), first run",
+             _x(first["first_pack"]["first"]), f"≤ {GOAL_FIRST_PACK:g}",
+             _holds((first["first_pack"]["first"] or {}).get("median", 99) <= GOAL_FIRST_PACK)),
+            ("first pack of a worker vs the median pack (worst worker), warm re-render",
+             _x(first["first_pack"]["warm"]), f"≤ {GOAL_FIRST_PACK:g}",
+             _holds((first["first_pack"]["warm"] or {}).get("median", 99) <= GOAL_FIRST_PACK)),
+        ]
+    elif first:
+        rows += _failed("first-run", first)
+    editor = results.get("editor")
+    if editor and "ratio_check_render" in editor:
+        rows += [("`briefing check` vs `briefing render --formats html`, same regions, wall",
+                  _x(editor["ratio_check_render"]) + f"; CPU {_x(editor['ratio_check_render_cpu'])}",
+                  f"≤ {GOAL_CHECK:g}", _holds(editor["ratio_check_render"]["median"] <= GOAL_CHECK)),
+                 ("`briefing preview` of one region (HTML, a fresh command)", _s(editor["preview_s"]), "—", "")]
+        watch, pack = editor.get("watch") or {}, editor.get("pack_median_s") or {}
+        if watch.get("after_save_s") and pack:
+            ratio = watch["after_save_s"]["median"] / pack["median"]
+            rows.append(("`briefing preview --watch`: the region again after a save, vs the median warm pack "
+                         f"({pack['median']:.2f} s, HTML)", f"{_s(watch['after_save_s'])} = {ratio:.2f}×",
+                         f"≤ {GOAL_PREVIEW:g}", _holds(ratio <= GOAL_PREVIEW)))
+    elif editor:
+        rows += _failed("editor", editor)
+    dask = results.get("dask")
+    if dask and "ratio_pack" in dask:
+        rows += [(f"a pack on a Dask cluster (`dask worker --nworkers {dask['workers']} --nthreads 1`) vs a local "
+                  "render: median pack seconds", _x(dask["ratio_pack"]), f"≤ {GOAL_DASK:g}",
+                  _holds(dask["ratio_pack"]["median"] <= GOAL_DASK)),
+                 ("Dask vs local: whole run per pack (wall); CPU incl. the Dask workers'",
+                  _x(dask["ratio_wall"]) + f"; CPU {_x(dask['ratio_cpu'])}", "—", "")]
+    elif dask:
+        rows += _failed("dask", dask)
+    floor = results.get("floor")
+    if floor and "ratio_cpu" in floor:
+        rows.append((f"no-kernel floor, this tree vs commit {floor['base']}: CPU per pack",
+                     f"{_s(floor['cpu_per_pack']['old'])} → {_s(floor['cpu_per_pack']['new'])} = "
+                     f"{_x(floor['ratio_cpu'])}; wall {_x(floor['ratio_wall'])}", "—", ""))
+    elif floor:
+        rows += _failed("floor history", floor)
+    return rows
+
+
+def _runs_table(header: str, runs: dict, ways: list[str]) -> list[str]:
+    out = [header, "|" + "---|" * (1 + 2 * len(ways) + 1)]
+    for i, group in enumerate(zip(*(runs[w] for w in ways)), start=1):
+        cells = [f"{r['seconds']:.1f} | {r['cpu_s'] + r.get('cluster_cpu_s', 0):.1f}" for r in group]
+        loads = " / ".join(f"{r['load_at_start']:.2f}" for r in group)
+        out.append(f"| {i} | " + " | ".join(cells) + f" | {loads} |")
+    return out + [""]
+
+
+def wait_details(results: dict) -> list[str]:
+    out = []
+    first = results.get("first")
+    if first and "runs" in first and "ratio_wall" in first:
+        out += ["## First run and first packs", "",
+                "`briefing render` of the sample meeting as just after set-up (no `__pycache__` in the package, an "
+                "empty `XDG_CACHE_HOME`, empty outputs), then `--force` at once (warm), interleaved. *First pack*: "
+                "execute + export seconds of each worker's first pack (manifest) over the median pack of the run; "
+                "the workers warm up before it, while the command reads the data.", "",
+                ]
+        out += _runs_table("| Round | first s | first CPU s | warm s | warm CPU s | load |",
+                           first["runs"], ["first", "warm"])
+        for way in ("first", "warm"):
+            for i, r in enumerate(first["runs"][way], start=1):
+                f = r["first_vs_median"]
+                out.append(f"- {way} {i}: median pack {f.get('median_s', 0):.2f} s, first packs "
+                           + ", ".join(f"{x:.2f}" for x in f.get("firsts", [])) + " s, warm-ups "
+                           + ", ".join(f"{x:.1f}" for x in f.get("warmups", [])) + " s")
+        out.append("")
+    editor = results.get("editor")
+    if editor and "runs" in editor and "ratio_check_render" in editor:
+        out += ["## The editor's loop", "",
+                "`briefing check <theme>` (execute + HTML in memory, no PDF) and `briefing render <meeting> --formats "
+                "html --force` of the same regions and `briefing preview <meeting> <region> --no-open` (a fresh "
+                "command each time), interleaved; then `briefing preview --watch` with the notebook saved (touched) "
+                "once per round, the seconds it reports for the pack again.", ""]
+        out += _runs_table("| Round | check s | check CPU s | render s | render CPU s | preview s | preview CPU s | load |",
+                           editor["runs"], ["check", "render", "preview"])
+    dask = results.get("dask")
+    if dask and "runs" in dask and "ratio_pack" in dask:
+        cold = dask["runs"]["cold"][0] if dask["runs"].get("cold") else None
+        out += ["## Dask vs local", "",
+                f"`dask scheduler` and `dask worker --nworkers {dask['workers']} --nthreads 1` started from the command "
+                "line on this machine; `briefing render --force --scheduler …` against `briefing render --force "
+                f"--workers {dask['workers']}`, interleaved. CPU of a Dask run adds what the Dask workers' process "
+                "trees used during it."
+                + (f" The first run on the fresh cluster (workers warming up, not compared): {cold['seconds']:.1f} s, "
+                   f"median pack {cold['pack_median_s']:.2f} s." if cold and cold.get("pack_median_s") else ""), ""]
+        out += _runs_table("| Round | local s | local CPU s | Dask s | Dask CPU s | load |", dask["runs"], ["local", "dask"])
+    floor = results.get("floor")
+    if floor and "runs" in floor and "ratio_cpu" in floor:
+        out += [f"## Floor: commit {floor['base']} vs this tree", "",
+                f"`python -m bench.floor` of each tree (its own code, notebook and sample data; `git archive "
+                f"{floor['base']}`), 2 worker processes, interleaved.", ""]
+        out += _runs_table("| Round | old s | old CPU s | new s | new CPU s | load |", floor["runs"], ["old", "new"])
+    return out

@@ -15,7 +15,11 @@ while the generator is unchanged) and the annual plenary notebook:
   its kernels sampled from /proc;
 - data: load + validate and all-region metrics on the 3,000-region set, in fresh processes;
 - incremental: re-render with nothing changed, per 100 regions;
-- book: bind the packs (b) rendered into the meeting book (汇编), in fresh processes.
+- book: bind the packs (b) rendered into the meeting book (汇编), in fresh processes;
+- first, editor, dask, floor (bench/waits.py, on the sample meeting): a first render after set-up vs a
+  warm re-render and each worker's first pack vs the median pack; ``briefing check`` vs ``render
+  --formats html`` and ``briefing preview``; ``--scheduler`` on a cluster started from the command
+  line vs local, per pack; the no-kernel floor of this tree vs that of commit 5c7b44b.
 
 Raw numbers go to bench/results/results.json (merged across ``--only`` runs of the same
 profile); the report is rewritten from them. Packs go to bench/results/, never to outputs/.
@@ -38,7 +42,7 @@ import sys
 import time
 from pathlib import Path
 
-from bench import synth
+from bench import synth, waits
 from bench.report import render_report
 from briefing.export.files import safe_name
 
@@ -47,7 +51,7 @@ BIN = Path(sys.executable).parent
 NOTEBOOK = "notebooks/annual_plenary.ipynb"
 YEAR, MEETING_DATE = 2025, "2026-01-20"
 MEETING_NAME = "合成数据全国工会年度工作会议"
-SECTIONS = ("render", "scale", "data", "incremental", "book")
+SECTIONS = ("render", "scale", "data", "incremental", "book", "first", "editor", "dask", "floor")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -63,13 +67,19 @@ class Profile:
     data_n: int
     data_repeats: int
     incremental_repeats: int
+    sample_regions: tuple[str, ...] | None = None   # first, editor, dask, floor: these regions of data/sample (None: all 17)
+    wait_rounds: int = 3                   # interleaved rounds of first, editor, dask, floor
+    dask_workers: int = 2                  # dask worker --nworkers (and local --workers) in the dask section
+    floor_base: str | None = "5c7b44b"     # floor: the commit whose floor this tree's is compared with (None: skipped)
 
 
+QUICK_REGIONS = ("示例市", "城关区", "新华区", "湖滨区", "市教育工会", "市卫生工会")
 PROFILES = {
     # render: a province-level meeting of 24 regions (one 省, two 市 with their 县(市)区 and 产业工会)
     "full": Profile("full", 24, 24, 3, ((500, ("html", "pdf")), (3000, ("html",))), None, 3000, 3, 3),
-    "quick": Profile("quick", 12, 6, 3, ((60, ("html", "pdf")), (200, ("html",))), None, 300, 3, 3),
-    "smoke": Profile("smoke", 12, 1, 1, ((12, ("html",)),), 2, 12, 1, 1),
+    "quick": Profile("quick", 12, 6, 3, ((60, ("html", "pdf")), (200, ("html",))), None, 300, 3, 3,
+                     QUICK_REGIONS, 2, 2, None),
+    "smoke": Profile("smoke", 12, 1, 1, ((12, ("html",)),), 2, 12, 1, 1, ("城关区", "新华区"), 1, 1, None),
 }
 
 
@@ -445,6 +455,10 @@ def bench_book(profile: Profile, work: Path, data_root: Path, opts, echo=print) 
             "packs": runs[0]["packs"]}
 
 
+WAITS = {"first": waits.bench_first, "editor": waits.bench_editor, "dask": waits.bench_dask,
+         "floor": waits.bench_floor_history}
+
+
 # ---------------------------------------------------------------- machine
 
 def machine() -> dict:
@@ -519,6 +533,10 @@ def run_suite(profile: Profile, sections: list[str], work: Path, data_root: Path
             results["data"] = bench_data(profile, work, data_root, opts, echo)
         elif section == "book":
             results["book"] = bench_book(profile, work, data_root, opts, echo)
+        elif section in WAITS:
+            if section == "floor" and not profile.floor_base:
+                continue
+            results[section] = WAITS[section](profile, work, data_root, opts, echo)
         elif section == "incremental":   # alone: on the packs a previous scale run left
             results.setdefault("scale", {"runs": []})
             for r in results["scale"]["runs"]:
@@ -560,7 +578,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.repeats < 1:
             parser.error("--repeats 至少为 1")
         profile = dataclasses.replace(profile, repeats=args.repeats, data_repeats=args.repeats,
-                                      incremental_repeats=args.repeats)
+                                      incremental_repeats=args.repeats, wait_rounds=args.repeats)
 
     def path(p):
         return Path(p) if Path(p).is_absolute() else ROOT / p
