@@ -341,10 +341,11 @@ def test_a_full_disk_leaves_the_last_good_pack_whole_and_a_rerun_completes(tmp_p
     first = run_render(outputs, MEETING, "--regions", "城关区", "--workers", "1")
     assert first.returncode == 0, first.stderr
     good = {n: (folder / n).read_bytes() for n in ("briefing.ipynb", "briefing.html", "briefing.pdf")}
-    assert len(good["briefing.pdf"]) > 300_000 > max(len(good["briefing.html"]), len(good["briefing.ipynb"]))
+    limit = 500_000   # the pack's notebook and HTML (~0.3 MB each, wide and narrow charts) fit; its PDF (~0.7 MB) does not
+    assert len(good["briefing.pdf"]) > limit > max(len(good["briefing.html"]), len(good["briefing.ipynb"]))
 
     full = run_render(outputs, MEETING, "--regions", "城关区", "--workers", "1", "--force",
-                      preexec=file_size_limit(300_000))  # the notebook and HTML fit; the PDF does not
+                      preexec=file_size_limit(limit))  # the notebook and HTML fit; the PDF does not
     assert full.returncode == 1 and "Traceback" not in full.stderr
     assert "失败：城关区" in full.stdout and "无法写入 briefing.pdf" in full.stdout and "文件超过" in full.stdout
     assert {n: (folder / n).read_bytes() for n in good} == good  # not one file replaced: no new-and-old mix

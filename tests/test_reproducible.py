@@ -38,4 +38,4 @@ def test_one_region_rendered_on_two_days_is_byte_identical(tmp_path):
         assert run.returncode == 0, run.stdout + run.stderr
         htmls.append((out / "sample-annual-2025" / "城关区" / "briefing.html").read_bytes())
     assert htmls[0] == htmls[1]
-    assert "生成日期：2026年01月20日" in htmls[0].decode("utf-8")
+    assert "生成日期：2026年1月20日" in htmls[0].decode("utf-8")
