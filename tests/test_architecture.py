@@ -16,7 +16,8 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "briefing"
 LAYERS = [  # (name, module prefixes), lowest first
-    ("ground floor", ["briefing.config", "briefing.errors", "briefing.params", "briefing.formatting", "briefing.periods"]),
+    ("ground floor", ["briefing.config", "briefing.errors", "briefing.params", "briefing.formatting", "briefing.periods",
+                      "briefing.progress"]),
     ("data", ["briefing.data"]),
     ("compute", ["briefing.compute"]),
     ("present", ["briefing.present"]),

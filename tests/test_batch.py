@@ -80,10 +80,12 @@ def failing_meeting(tmp_path: Path) -> Path:
 @pytest.mark.slow
 def test_one_failing_region_does_not_stop_the_rest(tmp_path, outputs, capsys):
     meeting = failing_meeting(tmp_path)
-    code = cli_main(["render", str(meeting), "--workers", "1"])
+    code = cli_main(["render", str(meeting), "--workers", "1", "--quiet"])
     assert code == 1
     out = capsys.readouterr().out
     assert "失败：新华区，第 4 个单元格：ValueError: 新华区的数据故意出错" in out
+    # --quiet: the outcome and the failure; no line per good pack, no preamble
+    assert "完成：生成 2 份" in out and "城关区 完成" not in out and "会议：" not in out
     manifest = json.loads((outputs / "fails" / "manifest.json").read_text(encoding="utf-8"))
     status = {p["region"]: p for p in manifest["packs"]}
     assert [status[r]["status"] for r in ("城关区", "新华区", "湖滨区")] == ["ok", "failed", "ok"]

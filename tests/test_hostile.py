@@ -25,7 +25,6 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import briefing
-from briefing.present import charts
 from briefing.batch import BatchResult, check_folders, render_meeting
 from briefing.export.meeting import write_index
 from briefing.compute import compute_metrics

@@ -67,8 +67,6 @@ def test_duplicates_and_impossible_rates_are_errors(tmp_path):
 
 # ------------------------------------------------------------------ loading details
 
-import csv  # noqa: E402
-import io  # noqa: E402
 
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402

@@ -92,7 +92,6 @@ def test_a_group_of_one_beside_a_group_of_many_is_flagged(tmp_path):
 
 def test_a_likely_typo_reaches_validate_with_its_cell_and_the_parents_total_carries_it(tmp_path, capsys):
     folder = sample_copy(tmp_path)
-    m = None
 
     def tenfold(f):
         hit = (f.region == "SL02") & (f.year == "2025") & (f.as_of == "2025-12-31") & (f.indicator == "new_members")

@@ -16,14 +16,14 @@ import time
 from pathlib import Path
 
 
-from . import config
+from . import config, progress
 from .compute import compute_metrics, incomplete_data
 from .data import check_dataset, load_dataset, raise_on_errors
 from .errors import BriefingError
 from .params import FORMATS, Meeting, _valid_date, load_meeting
 from .periods import SOURCE_DATE_EPOCH, epoch_of
-from .export.failures import describe_failure, describe_os_error
-from .export.files import safe_name, write_atomic
+from .export.failures import describe_os_error
+from .export.files import safe_name
 from .export.meeting import write_index, write_manifest
 from .export import additions
 from .export.render import PackResult
@@ -294,7 +294,8 @@ def _pack_files(folder: Path, formats) -> dict:
 def _run_jobs(jobs: list, pool, echo, t0: float) -> list[PackResult]:
     results: list[PackResult] = []
     started = time.perf_counter()
-    with pool.running(len(jobs)):
+    progress.start(echo, len(jobs), "生成简报")
+    with pool.running(len(jobs)), _stopping(echo):
         futures = {pool.submit(render_one, *job): job for job in jobs}
         completed = pool.completed(futures)
         for future in completed:
@@ -308,7 +309,27 @@ def _run_jobs(jobs: list, pool, echo, t0: float) -> list[PackResult]:
             done = len(results)
             failed = sum(r.status == "failed" for r in results)
             eta = (time.perf_counter() - started) / done * (len(jobs) - done)
-            mark = "完成" if res.status == "ok" else "失败"
-            echo(f"[{done}/{len(jobs)}] {res.region} {mark} — 完成 {done - failed}，失败 {failed}，"
-                 f"剩余 {len(jobs) - done}，预计还需 {eta:.0f} 秒")
+            mark = "失败" if res.status == "failed" else "完成"
+            line = (f"[{done}/{len(jobs)}] {res.region} {mark} — 完成 {done - failed}，失败 {failed}，"
+                    f"剩余 {len(jobs) - done}，预计还需 {eta:.0f} 秒")
+            progress.step(echo, res.region, res.status != "failed", done, len(jobs), failed, eta, line,
+                          _timings(res))
     return results
+
+
+@contextlib.contextmanager
+def _stopping(echo):
+    """The live bar ends with the run, whatever ends it (Ctrl+C included)."""
+    try:
+        yield
+    finally:
+        progress.stop(echo)
+
+
+def _timings(res: PackResult) -> str:
+    """What ``--verbose`` adds to a pack's line: where its time went, and which worker rendered it."""
+    parts = [f"{label} {res.seconds[key]:.1f} 秒" for key, label in (("execute", "执行"), ("export", "导出"))
+             if key in res.seconds]
+    if res.worker.get("pid"):
+        parts.append(f"进程 {res.worker['pid']} 的第 {res.worker.get('pack', '?')} 份")
+    return "，".join(parts)

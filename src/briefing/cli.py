@@ -21,13 +21,26 @@ def _from_here(path: str) -> str:
     return str(Path(path).expanduser().resolve())
 
 
+def _reporter(args):
+    """How a long command talks: a live bar in a terminal, plain lines in a log; --quiet, --verbose."""
+    from .progress import Reporter
+    return Reporter(quiet=args.quiet, verbose=args.verbose)
+
+
+def _talk(parser) -> None:
+    """--quiet and --verbose, for the commands that run many packs."""
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument("-q", "--quiet", action="store_true", help="只显示结果、失败和需要核实之处（没有进度条）")
+    group.add_argument("-v", "--verbose", action="store_true", help="另外列出每个地区的用时（执行、导出）和所在进程")
+
+
 def _render(args) -> int:
     from .batch import render_meeting
     regions = [r.strip() for r in args.regions.split(",") if r.strip()] if args.regions else None
     batch = render_meeting(_from_here(args.meeting), workers=args.workers, regions=regions, force=args.force,
                            scheduler=args.scheduler or None, timeout=args.timeout,
                            formats=[f.strip() for f in args.formats.split(",") if f.strip()] or None,
-                           render_date=args.render_date)
+                           render_date=args.render_date, echo=_reporter(args))
     if args.open:
         from .themes.preview import open_rendered
         open_rendered(batch)
@@ -106,7 +119,7 @@ def _check(args) -> int:
     regions = [r.strip() for r in args.regions.split(",") if r.strip()] if args.regions else None
     try:
         result = check_theme(_from_here(args.notebook), regions, workers=args.workers, timeout=args.timeout,
-                             warm=not args.fresh, pdf=args.pdf)
+                             warm=not args.fresh, pdf=args.pdf, echo=_reporter(args))
     except KeyboardInterrupt:
         print("检查已中断。", file=sys.stderr)
         return 130
@@ -148,6 +161,7 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--render-date", default="", metavar="YYYY-MM-DD",
                    help="简报上的生成日期（默认：会议文件的 render_date，没有时为当天）；同样的输入在任何一天生成同样的简报")
     r.add_argument("--open", action="store_true", help="生成后在浏览器中打开（只有一个地区时打开它的简报，否则打开索引页）")
+    _talk(r)
     r.set_defaults(func=_render)
     pv = sub.add_parser("preview", help="预览一个地区的简报：只生成网页版，写到 outputs/_preview/ 并在浏览器中打开")
     pv.add_argument("meeting", help="会议文件，如 params/sample-annual-2025.yaml")
@@ -179,6 +193,7 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--timeout", type=float, default=300, help="单个单元格的最长运行秒数（默认 300）")
     c.add_argument("--pdf", action="store_true", help="同时打印每个地区的 PDF（较慢；默认只导出网页版）")
     c.add_argument("--fresh", action="store_true", help="每个地区启动一个新内核（较慢；默认每个进程复用一个内核，与 render 相同）")
+    _talk(c)
     c.set_defaults(func=_check)
     n = sub.add_parser("new-theme", help="从现有主题复制出一个新主题（笔记本和会议文件）")
     n.add_argument("name", help="新主题的名称（用作文件名），如 topic_organising")

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import nbformat
 
-from .. import config
+from .. import config, progress
 from ..data import load_dataset
 from ..errors import ParameterError
 from ..export.workers import start_workers, warmup_for
@@ -273,16 +273,24 @@ def _check_regions(path: Path, nb, result: CheckResult, defaults: dict, regions,
          f"{'，含 PDF' if pdf else ''}）……")
     jobs = [(str(path), {**defaults, "region": name}, timeout, str(keep), warm, pdf) for name in names]
     runs: dict[str, RegionRun] = {}
-    with pool.running(len(jobs)):
-        futures = {pool.submit(run_region, *job): job for job in jobs}
-        for future in pool.completed(futures):
-            job = futures[future]
-            try:
-                run = future.result()
-            except Exception as exc:  # noqa: BLE001 - the worker process itself died
-                run = RegionRun(job[1]["region"], False, error=explain(type(exc).__name__, str(exc)))
-            runs[run.region] = run
-            echo("  " + ("✓ " if run.ok else "✗ ") + run.describe())
+    started = time.perf_counter()
+    progress.start(echo, len(jobs), "检查地区")
+    try:
+        with pool.running(len(jobs)):
+            futures = {pool.submit(run_region, *job): job for job in jobs}
+            for future in pool.completed(futures):
+                job = futures[future]
+                try:
+                    run = future.result()
+                except Exception as exc:  # noqa: BLE001 - the worker process itself died
+                    run = RegionRun(job[1]["region"], False, error=explain(type(exc).__name__, str(exc)))
+                runs[run.region] = run
+                failed = sum(not r.ok for r in runs.values())
+                eta = (time.perf_counter() - started) / len(runs) * (len(jobs) - len(runs))
+                progress.step(echo, run.region, run.ok, len(runs), len(jobs), failed, eta,
+                              "  " + ("✓ " if run.ok else "✗ ") + run.describe())
+    finally:
+        progress.stop(echo)
     result.runs = [runs[n] for n in names]
     for run in result.runs:
         if run.ok:

@@ -1,0 +1,92 @@
+"""The editor's loop: ``briefing preview`` writes one region's HTML apart from the meeting's packs and opens it;
+``briefing render --open`` opens what it wrote; ``--watch`` notices a saved input."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from briefing.themes import preview
+
+ROOT = Path(__file__).resolve().parents[1]
+MEETING = ROOT / "params" / "sample-annual-2025.yaml"
+
+
+def browser_script(tmp_path: Path) -> tuple[str, Path]:
+    """A stand-in for the system's browser (``BROWSER``): it writes down what it was asked to open."""
+    opened = tmp_path / "opened.txt"
+    script = tmp_path / "browser.sh"
+    script.write_text(f'#!/bin/sh\nprintf "%s\\n" "$1" >> "{opened}"\n', encoding="utf-8")
+    script.chmod(0o755)
+    return f"{script} %s", opened
+
+
+@pytest.mark.slow
+def test_preview_writes_one_html_apart_from_the_meeting_and_opens_it(tmp_path):
+    browser, opened = browser_script(tmp_path)
+    out = tmp_path / "outputs"
+    env = {**os.environ, "BRIEFING_OUTPUTS": str(out), "BROWSER": browser}
+    run = subprocess.run([sys.executable, "-m", "briefing", "preview", str(MEETING), "城关区"],
+                         cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600)
+    assert run.returncode == 0, run.stdout + run.stderr
+    folder = out / "_preview" / "sample-annual-2025" / "城关区"
+    html = folder / "briefing.html"
+    assert html.is_file() and "城关区" in html.read_text(encoding="utf-8")
+    assert not (folder / "briefing.pdf").exists()                 # HTML only unless asked
+    assert not (out / "sample-annual-2025").exists()              # the meeting's packs, index, manifest untouched
+    assert opened.read_text(encoding="utf-8").split() == [html.resolve().as_uri()]
+    assert "预览：" in run.stdout and "完成：用时" in run.stdout and "Traceback" not in run.stderr
+
+
+def test_preview_refuses_formats_without_html(tmp_path, monkeypatch, capsys):
+    from briefing.cli import main
+    monkeypatch.setenv("BRIEFING_OUTPUTS", str(tmp_path / "outputs"))
+    code = main(["preview", str(MEETING), "城关区", "--formats", "pdf", "--no-open"])
+    err = capsys.readouterr()
+    assert code != 0 and "须含 html" in err.out + err.err
+    assert not (tmp_path / "outputs" / "_preview").exists()
+
+
+def test_render_open_opens_the_only_pack_or_else_the_index(tmp_path, monkeypatch):
+    asked = []
+    monkeypatch.setattr(preview.webbrowser, "open", lambda uri: asked.append(uri) or True)
+    monkeypatch.setenv("BRIEFING_OUTPUTS", str(tmp_path / "outputs"))
+    pack = tmp_path / "城关区" / "briefing.html"
+    pack.parent.mkdir()
+    pack.write_text("<html></html>", encoding="utf-8")
+    one = SimpleNamespace(earlier=False, status="ok", files={"html": str(pack)})
+    earlier = SimpleNamespace(earlier=True, status="ok", files={"html": str(tmp_path / "x.html")})
+    assert preview.open_rendered(SimpleNamespace(packs=[one, earlier], out_dir=tmp_path))
+    assert asked == [pack.resolve().as_uri()]
+    two = SimpleNamespace(earlier=False, status="ok", files={"html": str(pack)})
+    preview.open_rendered(SimpleNamespace(packs=[one, two], out_dir=tmp_path))
+    assert asked[-1] == (tmp_path / "index.html").resolve().as_uri()
+
+
+def test_without_a_browser_the_path_is_said(tmp_path, monkeypatch):
+    monkeypatch.setattr(preview.webbrowser, "open", lambda uri: False)
+    said = []
+    assert not preview.open_in_browser(tmp_path / "briefing.html", said.append)
+    assert said and "请手动打开" in said[0] and "briefing.html" in said[0]
+
+
+def test_watch_notices_a_saved_data_file_notes_and_the_meeting_file(tmp_path):
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "figures.csv").write_text("a\n", encoding="utf-8")
+    meeting = tmp_path / "m.yaml"
+    meeting.write_text(MEETING.read_text(encoding="utf-8").replace("data/sample", str(data)), encoding="utf-8")
+    before = preview._inputs_stamp(meeting)
+    assert str(data / "figures.csv") in {p for p, *_ in before}
+    time.sleep(0.01)
+    (data / "figures.csv").write_text("a,b\n", encoding="utf-8")
+    after = preview._inputs_stamp(meeting)
+    assert after != before
+    meeting.write_text(meeting.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert preview._inputs_stamp(meeting) != after
