@@ -16,7 +16,7 @@ import pytest
 from briefing.cli import EXIT_NEEDS_CHECKING, main
 from briefing.compute import compute_metrics, incomplete_data, quality_findings, regions_without_figures
 from briefing.data import check_dataset, load_dataset
-from briefing.errors import DataError
+from briefing.errors import BriefingError, DataError
 from briefing.present.pack import open_pack, show_data_note, show_headlines, show_narrative
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -184,3 +184,43 @@ def test_any_single_cell_mutation_is_refused_reported_or_changes_only_what_it_to
                       for _, r in merged.iterrows()]]
     outside = changed[~(changed["region"].isin(regions) & changed["indicator"].isin(indicators))]
     assert outside.empty, outside[["region", "indicator"]].head().to_string()
+
+
+def test_a_meeting_may_render_a_silent_county_as_data_missing(county_missing, tmp_path, monkeypatch, capsys):
+    """data_missing: [湖滨区] gives the county a pack that says 数据缺失 first, states no change, completion or
+    rank, and lists only its targets and last year's figures; the run says so and exits with 3."""
+    monkeypatch.setenv("BRIEFING_OUTPUTS", str(tmp_path / "outputs"))
+    meeting = tmp_path / "missing-2025.yaml"
+    meeting.write_text(f"meeting: 测试会议\nnotebook: notebooks/annual_plenary.ipynb\nyear: 2025\n"
+                       f"meeting_date: 2026-01-20\ndata_dir: {county_missing}\nregions: [湖滨区]\n"
+                       "data_missing: [湖滨区, 城关区]\n", encoding="utf-8")
+    assert main(["render", str(meeting), "--workers", "1"]) == EXIT_NEEDS_CHECKING
+    out = capsys.readouterr().out
+    assert "数据不全：湖滨区——本期数据缺失" in out and "城关区已有本期数字，不按数据缺失处理" in out
+    folder = tmp_path / "outputs" / "missing-2025" / "湖滨区"
+    html = (folder / "briefing.html").read_text(encoding="utf-8")
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+    assert text.index("数据缺失") < text.index("已下达的2025年目标和2024年数字")
+    assert "2026年1月20日" in text and "上级的合计不含本单位" in text
+    for word in ("同比", "完成率", "增长", "下降", "排名第", "超额"):
+        assert word not in text.replace("不作同比、目标完成和同级比较", ""), word
+    metrics = compute_metrics(load_dataset(county_missing), 2025)
+    mine = metrics[metrics["region"] == "SL03"]
+    assert mine["target"].notna().sum() > 0 and mine["prev_value"].notna().sum() > 0
+    assert html.count("<tr>") == 1 + (mine["target"].notna() | mine["prev_value"].notna()).sum()   # head + rows
+    assert (folder / "briefing.pdf").read_bytes().startswith(b"%PDF") and not (folder / "briefing.ipynb").exists()
+    index = (tmp_path / "outputs" / "missing-2025" / "index.html").read_text(encoding="utf-8")
+    assert "本期数据缺失" in index
+
+
+def test_data_missing_names_an_unknown_region_with_the_name_it_probably_means(county_missing, tmp_path, monkeypatch):
+    from briefing.batch import render_meeting
+    monkeypatch.setenv("BRIEFING_OUTPUTS", str(tmp_path / "outputs"))
+    meeting = tmp_path / "m.yaml"
+    meeting.write_text(f"meeting: 测试会议\nnotebook: notebooks/annual_plenary.ipynb\nyear: 2025\n"
+                       f"data_dir: {county_missing}\nregions: [湖滨区]\ndata_missing: [湖濱區]\n", encoding="utf-8")
+    with pytest.raises(BriefingError, match="m.yaml 的 data_missing：.*找不到地区“湖濱區”。是否为“湖滨区”"):
+        render_meeting(meeting, workers=1, echo=lambda s: None)
+    meeting.write_text(meeting.read_text(encoding="utf-8").replace("[湖濱區]", "湖滨区"), encoding="utf-8")
+    with pytest.raises(BriefingError, match="data_missing 应为地区名称的列表"):
+        render_meeting(meeting, workers=1, echo=lambda s: None)

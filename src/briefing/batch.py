@@ -17,7 +17,7 @@ from pathlib import Path
 
 
 from . import config, progress
-from .compute import compute_metrics, incomplete_data
+from .compute import compute_metrics, incomplete_data, regions_without_figures
 from .data import check_dataset, load_dataset, raise_on_errors
 from .errors import BriefingError
 from .params import FORMATS, Meeting, _valid_date, load_meeting
@@ -26,6 +26,7 @@ from .export.failures import describe_os_error
 from .export.files import safe_name
 from .export.meeting import write_index, write_manifest
 from .export import additions
+from .export.missing import write_missing_pack
 from .export.render import PackResult
 from .export.workers import render_one, start_workers, warmup_for
 
@@ -163,6 +164,7 @@ def _render_meeting(meeting: Meeting, pool, t0: float, *, regions, force, timeou
     check_folders(ds)
     metrics = compute_metrics(ds, meeting.year, meeting.as_of or None)
     adds = additions.prepare(meeting, ds, metrics)  # notes read and checked before anything is rendered
+    as_missing = _data_missing(meeting, ds, metrics, echo)
     with MeetingLock(out_dir):
         _clean_stale(out_dir)
         jobs, results = [], []
@@ -170,6 +172,10 @@ def _render_meeting(meeting: Meeting, pool, t0: float, *, regions, force, timeou
             name = ds.regions.at[code, "name"]
             folder = out_dir / safe_name(name)
             fp = _inputs_fingerprint(meeting, name, ds.fingerprint, adds.fingerprint(code))
+            if code in as_missing:   # no kernel: nothing to compute, the pack says 数据缺失 and lists what is true
+                with _output_errors():
+                    results.append(write_missing_pack(meeting, ds, metrics, code, folder, fp))
+                continue
             if not force and _up_to_date(folder, fp, meeting.formats):
                 results.append(PackResult(region=name, folder=config.display_path(folder), status="skipped",
                                           files=_pack_files(folder, meeting.formats)))
@@ -179,7 +185,9 @@ def _render_meeting(meeting: Meeting, pool, t0: float, *, regions, force, timeou
 
         where = f"Dask 集群 {scheduler}" if scheduler else f"并行 {min(workers, max(len(jobs), 1))} 个进程"
         echo(f"会议：{meeting.name}（{meeting.source}）")
-        echo(f"共 {len(codes)} 个地区：{len(jobs)} 个需要生成，{len(results)} 个未变化已跳过；{where}。")
+        missing = f"，{len(as_missing)} 个数据缺失（只列目标和上年数字）" if as_missing else ""
+        echo(f"共 {len(codes)} 个地区：{len(jobs)} 个需要生成，{sum(r.status == 'skipped' for r in results)} 个未变化已跳过"
+             f"{missing}；{where}。")
         if jobs:
             results += _run_jobs(jobs, pool, echo, t0)
         ok = sum(r.status == "ok" for r in results)
@@ -190,6 +198,7 @@ def _render_meeting(meeting: Meeting, pool, t0: float, *, regions, force, timeou
         results.sort(key=lambda r: order.get(r.region, 1e9))
         batch = BatchResult(meeting=meeting, out_dir=out_dir, packs=results, seconds=time.perf_counter() - t0)
         incomplete = incomplete_data(ds, metrics)
+        incomplete.update({c: "本期数据缺失（会议文件 data_missing），简报只列出已下达的目标和上年数字" for c in as_missing})
         batch.incomplete = {ds.regions.at[c, "name"]: why for c, why in incomplete.items()
                             if ds.regions.at[c, "name"] in {r.region for r in results if r.status != "failed"}}
         with _output_errors():
@@ -204,6 +213,23 @@ def _render_meeting(meeting: Meeting, pool, t0: float, *, regions, force, timeou
         where = f"第 {r.failed_cell} 个单元格" if r.failed_cell else "执行过程"
         echo(f"  失败：{r.region}，{where}：{r.error}" + (f"（部分执行的笔记本：{r.partial_notebook}）" if r.partial_notebook else ""))
     return batch
+
+
+def _data_missing(meeting: Meeting, ds, metrics, echo) -> set[str]:
+    """The regions of the meeting file's ``data_missing`` that indeed have no figures for the period (their packs
+    say 数据缺失); one listed that has figures by now is treated as any other region, and the analyst is told."""
+    silent, out = set(regions_without_figures(metrics)), set()
+    for name in meeting.data_missing:
+        try:
+            code = ds.region_code(name)
+        except BriefingError as exc:
+            raise BriefingError(f"会议文件 {meeting.source} 的 data_missing：{exc}") from None
+        if code in silent:
+            out.add(code)
+        else:
+            echo(f"提示：会议文件 data_missing 列出的{ds.regions.at[code, 'name']}已有本期数字，不按数据缺失处理（在本次生成之列时照常生成）；"
+                 "请从 data_missing 中删去。")
+    return out
 
 
 def _workers(workers: int, scheduler: str | None, warm, now: bool, expected: int | None):

@@ -142,13 +142,15 @@ class Meeting:
     source: str = ""
     render_date: str = ""          # the 生成日期 every pack shows (reproducible packs); "" = the day of rendering
     notes_dir: str = ""          # params/<meeting>/notes/ beside the meeting file (the analysts' own words)
+    data_missing: tuple[str, ...] = ()   # regions with no figures for the period, rendered as 数据缺失 packs
 
     def params_for(self, region: str) -> PackParams:
         return PackParams(region=region, year=self.year, meeting=self.name, meeting_date=self.meeting_date,
                           as_of=self.as_of, data_dir=self.data_dir)
 
 
-MEETING_KEYS = {"meeting", "notebook", "year", "meeting_date", "as_of", "data_dir", "regions", "formats", "render_date"}
+MEETING_KEYS = {"meeting", "notebook", "year", "meeting_date", "as_of", "data_dir", "regions", "formats", "render_date",
+                "data_missing"}
 FORMATS = ("html", "pdf", "docx", "onepage")
 DEFAULT_FORMATS = ("html", "pdf")
 
@@ -190,13 +192,17 @@ def load_meeting(path: str | Path) -> Meeting:
     for key in ("meeting", "notebook", "year"):
         if key not in data or data[key] in (None, ""):
             raise ParameterError(f"会议文件 {shown} 缺少“{key}”。")
-    for key in sorted(MEETING_KEYS - {"regions", "formats"}):
+    for key in sorted(MEETING_KEYS - {"regions", "formats", "data_missing"}):
         # Lists, mappings, sets and binary are refused before anything prints them (a YAML alias bomb stays small).
         if key in data and not isinstance(data[key], (str, int, float, dt.date, type(None))):
             raise ParameterError(f"会议文件 {shown} 中“{key}”应为一个值（文字、数字或日期），现为 {type(data[key]).__name__}。")
     regions = data.get("regions") or []
     if isinstance(regions, str) or not isinstance(regions, list) or not all(isinstance(r, str) for r in regions):
         raise ParameterError(f"会议文件 {shown} 中 regions 应为地区名称的列表（或留空表示全部地区）。")
+    missing = data.get("data_missing") or []
+    if isinstance(missing, str) or not isinstance(missing, list) or not all(isinstance(r, str) for r in missing):
+        raise ParameterError(f"会议文件 {shown} 中 data_missing 应为地区名称的列表，如 [城关区]：这些地区本期没有数字时，"
+                             "生成注明“数据缺失”的简报。")
     formats = data.get("formats") or list(DEFAULT_FORMATS)
     if not isinstance(formats, list) or not all(isinstance(f, str) for f in formats):
         raise ParameterError(f"会议文件 {shown} 中 formats 应为格式的列表，如 [html, pdf]。")
@@ -219,7 +225,7 @@ def load_meeting(path: str | Path) -> Meeting:
                       year=data["year"], meeting_date=text("meeting_date"), as_of=text("as_of"),
                       data_dir=text("data_dir") or "data/sample", regions=tuple(regions),
                       formats=tuple(formats), source=shown, render_date=text("render_date"),
-                      notes_dir=str(path.with_suffix("") / "notes"))
+                      notes_dir=str(path.with_suffix("") / "notes"), data_missing=tuple(missing))
     if meeting.render_date and not _valid_date(meeting.render_date):
         raise ParameterError(f"会议文件 {shown} 中 render_date（生成日期）“{meeting.render_date}”不是有效日期，请写成 YYYY-MM-DD。")
     try:

@@ -186,7 +186,8 @@ def open_pack(params: PackParams | dict) -> Pack:
         name = ds.regions.at[region, "name"]
         when = f"{params.year}年" + (f"（截至{params.as_of}）" if params.as_of else "")
         raise DataError(f"{name}{when}没有任何数字，却有目标或上年数字：照这样生成，简报会说“没有下达目标”“无上年数据”，"
-                        f"都是错的。这份简报不生成。请补入{name}{when}的数字（如用 briefing import 导入它的报表）后重新生成。",
+                        f"都是错的。这份简报不生成。请补入{name}{when}的数字（如用 briefing import 导入它的报表）后重新生成；"
+                        f"数字一时报不上来时，可在会议文件中写 data_missing: [{name}]，生成一份注明“数据缺失”的简报。",
                         file=ds.file("figures"))
     mine = [w for w in warnings if w.region in ("", region)]
     return Pack(params=params, dataset=ds, region=region, metrics=metrics, series=series, warnings=tuple(mine))

@@ -1,0 +1,48 @@
+"""A 数据缺失 pack as files: the region's ``briefing.html`` and ``briefing.pdf``, written atomically in this process.
+
+Used by ``briefing render`` for a region that reported nothing for the period and that the meeting
+file lists under ``data_missing`` (present/missing says what the pack shows). No kernel is needed:
+there is nothing to compute, so the pack is written beside the others in well under a second.
+"""
+
+from __future__ import annotations
+
+import time
+from html import escape
+from pathlib import Path
+
+from .. import config
+from ..present.missing import MISSING_WORD, missing_body
+from .files import staged_writes
+from .html import pack_css
+from .render import PackResult
+
+
+def missing_page(body: str, title: str, sample: bool) -> str:
+    mark = '<p class="sample-mark">示例数据 · 数字均为虚构</p>' if sample else ""
+    return (f'<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1.0">\n<title>{escape(title)}</title>\n'
+            f"<style>{pack_css()}</style>\n</head>\n<body>\n"
+            f'<main class="pack missing-pack">{body.replace("</h1>", "</h1>" + mark, 1)}</main>\n</body>\n</html>\n')
+
+
+def write_missing_pack(meeting, ds, metrics, code: str, folder: Path, fingerprint: str) -> PackResult:
+    """Write the 数据缺失 pack of region ``code`` into ``folder`` (html, and pdf when the meeting asks for it)."""
+    from .pdf import html_to_pdf
+    t0 = time.perf_counter()
+    name = ds.regions.at[code, "name"]
+    source = "示例数据（虚构）" if ds.is_sample else (ds.meta.get("source") or ds.location)
+    html = missing_page(missing_body(metrics, ds.regions, code, meeting, source),
+                        f"{name} · {MISSING_WORD}", ds.is_sample)
+    folder.mkdir(parents=True, exist_ok=True)
+    files = {"html": config.display_path(folder / config.PACK_HTML)}
+    with staged_writes() as stage:
+        stage(folder / config.PACK_HTML, html)
+        if "pdf" in meeting.formats:
+            stage(folder / config.PACK_PDF, html_to_pdf(html))
+            files["pdf"] = config.display_path(folder / config.PACK_PDF)
+        stage(folder / config.PACK_FINGERPRINT, fingerprint)
+    for stale in (config.PACK_NOTEBOOK, config.PACK_DOCX, config.PACK_ONEPAGE):   # an earlier pack's, now wrong
+        (folder / stale).unlink(missing_ok=True)
+    return PackResult(region=name, folder=config.display_path(folder), files=files,
+                      seconds={"export": round(time.perf_counter() - t0, 3)})
