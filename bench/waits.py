@@ -263,7 +263,7 @@ def bench_dask(profile, work: Path, data_root: Path, opts, echo=print) -> dict:
             r["pack_median_s"] = statistics.median(p["s"] for p in r["packs"]) if r["packs"] else None
             r["s_per_pack"] = round(r["seconds"] / max(len(r["packs"]), 1), 3)
             runs[label].append(r)
-            echo(f"  {label}：{r['seconds']:.1f} 秒，{r['s_per_pack']:.2f} 秒/份，每份中位 {r['pack_median_s']}，"
+            echo(f"  {label}：{r['seconds']:.1f} 秒，{r['s_per_pack']:.2f} 秒/份，每份中位 {r['pack_median_s']:.2f} 秒，"
                  f"CPU {r['cpu_s'] + r['cluster_cpu_s']:.1f} 秒")
             if r["exit"] not in (0, 3):
                 return {"error": f"({label}) 退出码 {r['exit']}，见 {log}", "runs": runs}
