@@ -18,12 +18,16 @@ def meeting_css() -> str:
     return (config.TEMPLATES_DIR / "briefing" / "meeting.css").read_text(encoding="utf-8")
 
 
-def bulletin_page(body: str, title: str, sample: bool) -> str:
+def standalone_page(body: str, title: str, sample: bool, *, kind: str = "bulletin", mark_after: str = "</p>",
+                    meeting_styles: bool = True) -> str:
+    """A self-contained page (its styles inline, no script) around ``body``: the 通报, a 数据缺失 pack. Sample data
+    is marked after the first ``mark_after``."""
     mark = '<p class="sample-mark">示例数据 · 数字均为虚构</p>' if sample else ""
+    styles = pack_css() + ("\n" + meeting_css() if meeting_styles else "")
     return (f'<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width, initial-scale=1.0"><title>{escape(title)}</title>'
-            f"<style>{pack_css()}\n{meeting_css()}</style></head><body>"
-            f'<main class="pack bulletin">{body.replace("</p>", "</p>" + mark, 1)}</main></body></html>')
+            f"<style>{styles}</style></head><body>"
+            f'<main class="pack {kind}">{body.replace(mark_after, mark_after + mark, 1)}</main></body></html>')
 
 
 FINGERPRINT = ".bulletin.sha256"
@@ -52,7 +56,7 @@ def write_bulletin(batch, ds, metrics) -> dict:
     stamp, marker = _fingerprint(meeting, ds), batch.out_dir / FINGERPRINT
     if marker.is_file() and marker.read_text().strip() == stamp and all((batch.out_dir / f).is_file() for f in files.values()):
         return {"files": files, "skipped": True}
-    html = bulletin_page(bulletin_body(metrics, ds.regions, meeting, names), f"{meeting.name} · 排名通报", ds.is_sample)
+    html = standalone_page(bulletin_body(metrics, ds.regions, meeting, names), f"{meeting.name} · 排名通报", ds.is_sample)
     with staged_writes() as stage:
         stage(batch.out_dir / config.BULLETIN_HTML, html)
         if with_pdf:

@@ -8,22 +8,13 @@ there is nothing to compute, so the pack is written beside the others in well un
 from __future__ import annotations
 
 import time
-from html import escape
 from pathlib import Path
 
 from .. import config
 from ..present.missing import MISSING_WORD, missing_body
 from .files import staged_writes
-from .html import pack_css
+from .bulletin import standalone_page
 from .render import PackResult
-
-
-def missing_page(body: str, title: str, sample: bool) -> str:
-    mark = '<p class="sample-mark">示例数据 · 数字均为虚构</p>' if sample else ""
-    return (f'<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'
-            f'<meta name="viewport" content="width=device-width, initial-scale=1.0">\n<title>{escape(title)}</title>\n'
-            f"<style>{pack_css()}</style>\n</head>\n<body>\n"
-            f'<main class="pack missing-pack">{body.replace("</h1>", "</h1>" + mark, 1)}</main>\n</body>\n</html>\n')
 
 
 def write_missing_pack(meeting, ds, metrics, code: str, folder: Path, fingerprint: str) -> PackResult:
@@ -32,8 +23,8 @@ def write_missing_pack(meeting, ds, metrics, code: str, folder: Path, fingerprin
     t0 = time.perf_counter()
     name = ds.regions.at[code, "name"]
     source = "示例数据（虚构）" if ds.is_sample else (ds.meta.get("source") or ds.location)
-    html = missing_page(missing_body(metrics, ds.regions, code, meeting, source),
-                        f"{name} · {MISSING_WORD}", ds.is_sample)
+    html = standalone_page(missing_body(metrics, ds.regions, code, meeting, source), f"{name} · {MISSING_WORD}",
+                           ds.is_sample, kind="missing-pack", mark_after="</h1>", meeting_styles=False)
     folder.mkdir(parents=True, exist_ok=True)
     files = {"html": config.display_path(folder / config.PACK_HTML)}
     with staged_writes() as stage:

@@ -160,6 +160,9 @@ def quiet_logs() -> None:
     logging.getLogger("papermill").setLevel(logging.ERROR)
     logging.getLogger("traitlets").setLevel(logging.ERROR)
     logging.getLogger("nbclient").setLevel(logging.CRITICAL)  # its English timeout line; ours is in Chinese
+    # A worker stopped while a pack runs (its pool broken by another worker's death) leaves nbclient's task with a
+    # DeadKernelError nobody awaits; asyncio would print it as a traceback. The command reports the pack in Chinese.
+    logging.getLogger("asyncio").setLevel(logging.CRITICAL)
 
 
 def init_local(driver: int | None = None, warmup: Warmup | None = None) -> None:
