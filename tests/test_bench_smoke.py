@@ -180,6 +180,12 @@ def test_a_tiny_run_of_the_whole_suite_writes_the_report(tmp_path):
     assert results["data"]["errors"] == 0 and results["data"]["figures"] > 6000
     text = md.read_text(encoding="utf-8")
     assert results["book"]["pages"] > 2 and results["book"]["seconds"]["median"] > 0
+    # where people wait: first run vs warm, first pack vs median, check vs render, preview, Dask vs local
+    assert results["first"]["ratio_wall"]["median"] > 0 and results["first"]["first_pack"]
+    assert results["editor"]["ratio_check_render"]["median"] > 0 and results["editor"]["preview_s"]
+    assert results["dask"]["ratio_pack"]["median"] > 0
     for row in ("(a)/(b)", "(b)/(c)", "peak RSS per worker", "load_dataset + check_dataset",
-                "compute_metrics", "per 100 regions", "meeting book"):
-        assert row in text
+                "compute_metrics", "per 100 regions", "meeting book", "first `briefing render` after set-up",
+                "first pack of a worker vs the median pack", "`briefing check` vs `briefing render --formats html`",
+                "`briefing preview --watch`", "a pack on a Dask cluster"):
+        assert row in text, row

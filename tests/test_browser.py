@@ -176,3 +176,29 @@ def test_pack_fits_the_screen_from_a_phone_to_a_desktop(sample_pack, width, heig
     if width <= 414:
         assert any(b["scrolls"] for b in m["boxes"])  # the wide table scrolls inside its box, not the page
     assert shot.is_file() and shot.stat().st_size > 10_000
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("width", [320, 360, 1280])
+def test_a_data_missing_pack_fits_the_screen_and_says_so_first(tmp_path, width):
+    """The 数据缺失 pack (meeting file data_missing) of a county with no 2025 figures, at a phone's width."""
+    import pandas as pd
+    from briefing.compute import compute_metrics
+    from briefing.data import load_dataset
+    from briefing.export.bulletin import standalone_page
+    from briefing.params import Meeting
+    from briefing.present.missing import missing_body
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data" / "sample", data)
+    f = pd.read_csv(data / "figures.csv", dtype=str, keep_default_na=False)
+    f[~((f.region == "SL03") & (f.year == "2025"))].to_csv(data / "figures.csv", index=False)
+    ds = load_dataset(data)
+    meeting = Meeting(name="测试会议", slug="m", notebook="notebooks/annual_plenary.ipynb", year=2025,
+                      meeting_date="2026-01-20", data_dir=str(data), data_missing=("湖滨区",))
+    html = standalone_page(missing_body(compute_metrics(ds, 2025), ds.regions, "SL03", meeting, "测试数据"),
+                           "湖滨区 · 数据缺失", True, kind="missing-pack", mark_after="</h1>", meeting_styles=False)
+    shot = ARTIFACTS / f"browser-数据缺失-{width}.png"
+    seen = open_offline(html, shot, viewport={"width": width, "height": 800}, measure=LAYOUT)
+    m = seen["measured"]
+    assert seen["console"] == [] and seen["page_errors"] == [] and seen["blocked"] == []
+    assert m["scrollWidth"] <= width and m["wideCount"] == 0, m["wide"]

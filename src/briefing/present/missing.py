@@ -35,7 +35,7 @@ def period_names(year: int, as_of: pd.Timestamp) -> tuple[str, str]:
 def _table(rows: list[tuple[str, ...]], head: tuple[str, ...]) -> str:
     cells = "".join(f"<th>{escape(h)}</th>" for h in head)
     body = "".join("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in row) + "</tr>" for row in rows)
-    return f'<table class="pack-table"><thead><tr>{cells}</tr></thead><tbody>{body}</tbody></table>'
+    return f'<div class="table-box"><table class="data"><thead><tr>{cells}</tr></thead><tbody>{body}</tbody></table></div>'
 
 
 def missing_body(metrics: pd.DataFrame, regions: pd.DataFrame, code: str, meeting: Meeting, source: str) -> str:
