@@ -1,7 +1,7 @@
 """Import a held-out week of returns (bench/heldout_returns.py) and compare every figure and target with its truth.
 
-    python -m bench.heldout_returns /tmp/heldout --clean
-    python -m bench.check_heldout /tmp/heldout /tmp/heldout-data      # imports, compares, prints the differences
+    python -m bench.heldout_returns HELDOUT --clean
+    python -m bench.check_heldout HELDOUT HELDOUT-data        # a scratch folder of yours; imports, compares, prints the differences
 
 Prints the import's time, the counts read and expected, each figure or target that differs (missing,
 extra, other value), and each expected fault that was not reported. Exit code 0 when all agree.
