@@ -403,6 +403,20 @@ def bench_incremental(profile: Profile, meeting: Path, outputs: Path, regions: i
             "ok": all(r["exit"] == 0 and r["rewritten"] == 0 for r in runs)}
 
 
+def _probe(args: list[str], opts, echo, log: Path | None = None) -> dict:
+    """One probe (``python -m bench.<probe> …``) in a fresh process once the machine is quiet: the JSON of its last
+    line with the load at its start, or {"error": …}; its output appended to ``log``."""
+    settle(opts.settle, opts.quiet_load, echo)
+    load = _load()
+    proc = subprocess.run([sys.executable, "-m", *args], cwd=ROOT, env=_env(opts.code), capture_output=True, text=True)
+    if log is not None:
+        with open(log, "a", encoding="utf-8") as f:
+            f.write(proc.stdout + proc.stderr)
+    if proc.returncode != 0:
+        return {"error": f"退出码 {proc.returncode}：{proc.stderr[-2000:]}"}
+    return {**json.loads(proc.stdout.strip().splitlines()[-1]), "load_at_start": load}
+
+
 def bench_data(profile: Profile, work: Path, data_root: Path, opts, echo=print) -> dict:
     """load + validate and compute_metrics on the data benchmark set, each repeat in a fresh process."""
     folder = ensure_data(data_root, profile.data_n, echo=echo)
@@ -410,16 +424,9 @@ def bench_data(profile: Profile, work: Path, data_root: Path, opts, echo=print) 
     log.unlink(missing_ok=True)
     runs = []
     for i in range(profile.data_repeats):
-        settle(opts.settle, opts.quiet_load, echo)
-        load = _load()
-        proc = subprocess.run([sys.executable, "-m", "bench.data_probe", _rel(folder), "--year", str(YEAR)],
-                              cwd=ROOT, env=_env(opts.code), capture_output=True, text=True)
-        with open(log, "a", encoding="utf-8") as f:
-            f.write(proc.stdout + proc.stderr)
-        if proc.returncode != 0:
-            return {"error": f"退出码 {proc.returncode}：{proc.stderr[-2000:]}", "runs": runs}
-        r = json.loads(proc.stdout.strip().splitlines()[-1])
-        r["load_at_start"] = load
+        r = _probe(["bench.data_probe", _rel(folder), "--year", str(YEAR)], opts, echo, log)
+        if "error" in r:
+            return {**r, "runs": runs}
         runs.append(r)
         echo(f"  第 {i + 1}/{profile.data_repeats} 次：读取 {r['load_s']:.1f} 秒 + 校验 {r['check_s']:.1f} 秒，"
              f"峰值 {r['peak_load_check_mib']:.0f} MiB；全部指标 {r['compute_s']:.1f} 秒")
@@ -441,14 +448,9 @@ def bench_book(profile: Profile, work: Path, data_root: Path, opts, echo=print) 
         return {"error": "没有可以合订的简报 PDF：先运行 render 部分（--only render,book）。"}
     runs = []
     for i in range(profile.repeats):
-        settle(opts.settle, opts.quiet_load, echo)
-        load = _load()
-        proc = subprocess.run([sys.executable, "-m", "bench.book_probe", _rel(meeting), "--out", _rel(outputs)],
-                              cwd=ROOT, env=_env(opts.code), capture_output=True, text=True)
-        if proc.returncode != 0:
-            return {"error": f"退出码 {proc.returncode}：{proc.stderr[-2000:]}", "runs": runs}
-        r = json.loads(proc.stdout.strip().splitlines()[-1])
-        r["load_at_start"] = load
+        r = _probe(["bench.book_probe", _rel(meeting), "--out", _rel(outputs)], opts, echo)
+        if "error" in r:
+            return {**r, "runs": runs}
         runs.append(r)
         echo(f"  第 {i + 1}/{profile.repeats} 次：汇编 {r['packs']} 份简报、{r['pages']} 页，{r['seconds']:.2f} 秒")
     return {"runs": runs, "seconds": _spread([r["seconds"] for r in runs]), "pages": runs[0]["pages"],
