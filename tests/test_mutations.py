@@ -224,3 +224,28 @@ def test_data_missing_names_an_unknown_region_with_the_name_it_probably_means(co
     meeting.write_text(meeting.read_text(encoding="utf-8").replace("[湖濱區]", "湖滨区"), encoding="utf-8")
     with pytest.raises(BriefingError, match="data_missing 应为地区名称的列表"):
         render_meeting(meeting, workers=1, echo=lambda s: None)
+
+
+def test_data_missing_at_mid_year_on_another_region_tree(tmp_path, monkeypatch, capsys):
+    """The synthetic province › city › county tree (bench.synth), a county silent at 30 June 2026: its 数据缺失
+    pack names the period 2026年1—6月 and compares nothing; its city's pack rests on incomplete data."""
+    from bench import synth
+    data = tmp_path / "synth"
+    synth.write_dataset(data, 12)
+    ds = load_dataset(data)
+    county = ds.regions[(ds.regions["depth"] == 2) & (ds.regions["parent"] != "")].index[0]
+    name, parent = ds.regions.at[county, "name"], ds.regions.at[county, "parent"]
+    edit_figures(data, lambda f: f[~((f.region == county) & (f.as_of == "2026-06-30"))])
+    monkeypatch.setenv("BRIEFING_OUTPUTS", str(tmp_path / "outputs"))
+    meeting = tmp_path / "mid-2026.yaml"
+    meeting.write_text(f"meeting: 年中会议\nnotebook: notebooks/midyear_standing.ipynb\nyear: 2026\nas_of: 2026-06-30\n"
+                       f"meeting_date: 2026-07-15\ndata_dir: {data}\nregions: [{name}]\nformats: [html]\n"
+                       f"data_missing: [{name}]\n", encoding="utf-8")
+    assert main(["render", str(meeting), "--workers", "1"]) == EXIT_NEEDS_CHECKING
+    assert f"数据不全：{name}——本期数据缺失" in capsys.readouterr().out
+    html = (tmp_path / "outputs" / "mid-2026" / name / "briefing.html").read_text(encoding="utf-8")
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+    assert "2026年1—6月工作简报材料" in text and "已下达的2026年目标和2025年1—6月数字" in text   # a year target, not a half-year one
+    assert "2026年7月15日" in text and "同比" not in text.replace("不作同比", "")
+    metrics = compute_metrics(load_dataset(data), 2026, "2026-06-30")
+    assert metrics[(metrics["region"] == parent)]["status"].eq("汇总不全").any()

@@ -63,9 +63,9 @@ def missing_body(metrics: pd.DataFrame, regions: pd.DataFrame, code: str, meetin
              f'<h2 id="missing">一、{MISSING_WORD}</h2>',
              f'<p class="lead missing-lead"><strong>{MISSING_WORD}。</strong>截至本简报生成时，{escape(union)}'
              f"{escape(period)}的统计数字尚未报送，{len(mine)}项指标均无本期数字。本简报不作同比、目标完成和同级比较，"
-             f"只列出已下达的{escape(period)}目标和{escape(last)}数字，供会议参考；数字报齐后重新生成即为正式简报。</p>"]
-    parts.append(f"<h2>二、已下达的{escape(period)}目标和{escape(last)}数字</h2>"
-                 + _table(rows, ("指标", "单位", f"{period}目标", f"{last}数字", "下达单位")))
+             f"只列出已下达的{meeting.year}年目标和{escape(last)}数字，供会议参考；数字报齐后重新生成即为正式简报。</p>"]
+    parts.append(f"<h2>二、已下达的{meeting.year}年目标和{escape(last)}数字</h2>"
+                 + _table(rows, ("指标", "单位", f"{meeting.year}年目标", f"{last}数字", "下达单位")))
     parts.append(f'<div class="data-note"><ul><li>数据来源：{escape(source)}。</li>'
                  f"<li>会议文件将本单位列为“{MISSING_WORD}”（data_missing）：本期数字报齐后，从会议文件中删去后重新生成。</li>"
                  + ("<li>上级的合计不含本单位，上级的简报中已注明“汇总不全”。</li>" if regions.at[code, "parent"] else "")
