@@ -15,12 +15,12 @@ sample: setup  ## Install, then render the sample meeting (every region, HTML + 
 render: setup  ## Render a meeting: make render MEETING=params/<meeting>.yaml
 	$(VENV)/briefing render $(MEETING)
 
-test:  ## Install what the tests need, then run the whole test suite (slow end-to-end tests included)
+test:  ## Install what the tests need, then run the whole test suite (slow end-to-end tests included), one worker per core
 	scripts/setup.sh --test
-	$(VENV)/python -m pytest
+	$(VENV)/python -m pytest -n auto
 
 test-fast: ## Run the tests without the slow end-to-end ones
-	$(VENV)/python -m pytest -m "not slow"
+	$(VENV)/python -m pytest -n auto -m "not slow"
 
 lab:  ## Open JupyterLab on the project with its kernel, to edit theme notebooks (works offline)
 	$(VENV)/briefing lab

@@ -50,6 +50,45 @@ def make_dataset(folder: Path, figures: list, targets: list | None = None, *, sa
     return folder
 
 
+# The long poles start first, so that parallel workers (``pytest -n``) fill the time around them.
+LONG_POLES = ("test_bench_smoke.py", "test_meetingbook.py", "test_bundle.py", "test_crashes.py", "test_onepage.py")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Order: the long-pole modules, then every other module holding slow tests, then the rest (order kept within a
+    module). Parallel workers take the tests in this order (see ``pytest_xdist_make_scheduler``)."""
+    slow_modules = {item.path.name for item in items if item.get_closest_marker("slow")}
+
+    def rank(item) -> int:
+        name = item.path.name
+        return LONG_POLES.index(name) if name in LONG_POLES else len(LONG_POLES) + (name not in slow_modules)
+
+    items.sort(key=rank)  # stable
+
+
+def shares_a_fixture(module: str) -> bool:
+    """Whether a test module defines a fixture its tests share (module- or class-scoped): a rendered meeting, say."""
+    path = ROOT / module
+    return path.is_file() and any(f'scope="{s}"' in path.read_text(encoding="utf-8") for s in ("module", "class"))
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """With ``pytest -n N`` (as ``make test`` runs it): each test is its own unit of work, in the order above, except
+    that the tests of a module sharing a fixture stay on one worker, so the fixture is built once, not once per
+    worker. (``--dist loadgroup`` would do this with marks, but it ignores them with pytest 9.2: pytest-xdist#1386.)"""
+    if config.getvalue("dist") != "load":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class SharedFixturesTogether(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            module = nodeid.split("::", 1)[0]
+            return module if shares_a_fixture(module) else nodeid
+
+    config.option.loadscopereorder = False  # keep the order: long poles first
+    return SharedFixturesTogether(config, log)
+
+
 @pytest.fixture(autouse=True)
 def _keep_main_module():
     """An in-process IPython shell (the benchmark's no-kernel floor) replaces ``sys.modules["__main__"]``

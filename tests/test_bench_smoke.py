@@ -163,29 +163,42 @@ def test_report_says_for_each_goal_whether_it_holds():
     assert "+50.0%" in text and "2 usable cores" in text and "1,893,400 figures" in text
 
 
-@pytest.mark.slow
-def test_a_tiny_run_of_the_whole_suite_writes_the_report(tmp_path):
+def tiny_run(tmp_path: Path, sections: str) -> tuple[dict, str]:
+    """``bench.run --smoke --only SECTIONS`` in its own folders: its raw results and its report."""
     md = tmp_path / "results.md"
-    proc = subprocess.run([sys.executable, "-m", "bench.run", "--smoke", "--work", str(tmp_path / "work"),
+    proc = subprocess.run([sys.executable, "-m", "bench.run", "--smoke", "--only", sections, "--work", str(tmp_path / "work"),
                            "--data", str(tmp_path / "data"), "--results", str(md), "--settle", "0"],
                           cwd=ROOT, capture_output=True, text=True, timeout=900)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
-    results = json.loads((tmp_path / "work" / "results.json").read_text(encoding="utf-8"))
+    return json.loads((tmp_path / "work" / "results.json").read_text(encoding="utf-8")), md.read_text(encoding="utf-8")
+
+
+# The whole suite in two halves that share nothing, so parallel test workers can run them side by side;
+# together they are every section but the floor's history (full profile only).
+@pytest.mark.slow
+def test_a_tiny_run_of_the_steady_state_sections_writes_their_report_rows(tmp_path):
+    results, text = tiny_run(tmp_path, "render,scale,data,incremental,book")
     render = results["render"]
     assert render["ok"] and render["floor_html_identical"] == 1
     assert all(render["s_per_pack"][w]["median"] > 0 for w in "abc")
-    assert (tmp_path / "work" / "naive").glob("*.pdf")
+    assert list((tmp_path / "work" / "naive").rglob("*.pdf"))
     scale = results["scale"]["runs"][0]
     assert scale["complete"] and scale["memory"]["workers"]
     assert results["data"]["errors"] == 0 and results["data"]["figures"] > 6000
-    text = md.read_text(encoding="utf-8")
     assert results["book"]["pages"] > 2 and results["book"]["seconds"]["median"] > 0
+    for row in ("(a)/(b)", "(b)/(c)", "peak RSS per worker", "load_dataset + check_dataset",
+                "compute_metrics", "per 100 regions", "meeting book"):
+        assert row in text, row
+
+
+@pytest.mark.slow
+def test_a_tiny_run_of_the_waiting_sections_writes_their_report_rows(tmp_path):
     # where people wait: first run vs warm, first pack vs median, check vs render, preview, Dask vs local
+    results, text = tiny_run(tmp_path, "first,editor,dask")
     assert results["first"]["ratio_wall"]["median"] > 0 and results["first"]["first_pack"]
     assert results["editor"]["ratio_check_render"]["median"] > 0 and results["editor"]["preview_s"]
     assert results["dask"]["ratio_pack"]["median"] > 0
-    for row in ("(a)/(b)", "(b)/(c)", "peak RSS per worker", "load_dataset + check_dataset",
-                "compute_metrics", "per 100 regions", "meeting book", "first `briefing render` after set-up",
-                "first pack of a worker vs the median pack", "`briefing check` vs `briefing render --formats html`",
-                "`briefing preview --watch`", "a pack on a Dask cluster"):
+    for row in ("first `briefing render` after set-up", "first pack of a worker vs the median pack",
+                "`briefing check` vs `briefing render --formats html`", "`briefing preview --watch`",
+                "a pack on a Dask cluster"):
         assert row in text, row

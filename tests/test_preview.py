@@ -42,6 +42,7 @@ def test_preview_writes_one_html_apart_from_the_meeting_and_opens_it(tmp_path):
     assert not (out / "sample-annual-2025").exists()              # the meeting's packs, index, manifest untouched
     assert opened.read_text(encoding="utf-8").split() == [html.resolve().as_uri()]
     assert "预览：" in run.stdout and "完成：用时" in run.stdout and "Traceback" not in run.stderr
+    assert f"网页版：{html.resolve()}" in run.stdout                 # outputs kept elsewhere: said whole
 
 
 def test_preview_refuses_formats_without_html(tmp_path, monkeypatch, capsys):
@@ -60,11 +61,12 @@ def test_render_open_opens_the_only_pack_or_else_the_index(tmp_path, monkeypatch
     pack = tmp_path / "城关区" / "briefing.html"
     pack.parent.mkdir()
     pack.write_text("<html></html>", encoding="utf-8")
-    one = SimpleNamespace(earlier=False, status="ok", files={"html": str(pack)})
+    # outputs outside the project (BRIEFING_OUTPUTS): the pack's recorded path is its name alone
+    one = SimpleNamespace(earlier=False, status="ok", region="城关区", files={"html": "briefing.html"})
     earlier = SimpleNamespace(earlier=True, status="ok", files={"html": str(tmp_path / "x.html")})
     assert preview.open_rendered(SimpleNamespace(packs=[one, earlier], out_dir=tmp_path))
     assert asked == [pack.resolve().as_uri()]
-    two = SimpleNamespace(earlier=False, status="ok", files={"html": str(pack)})
+    two = SimpleNamespace(earlier=False, status="ok", region="新华区", files={"html": "briefing.html"})
     preview.open_rendered(SimpleNamespace(packs=[one, two], out_dir=tmp_path))
     assert asked[-1] == (tmp_path / "index.html").resolve().as_uri()
 
@@ -90,3 +92,44 @@ def test_watch_notices_a_saved_data_file_notes_and_the_meeting_file(tmp_path):
     assert after != before
     meeting.write_text(meeting.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     assert preview._inputs_stamp(meeting) != after
+
+
+def test_watch_reads_the_data_again_only_when_more_than_the_theme_was_saved(monkeypatch):
+    """A saved theme renders on the data already read and checked; a saved data file, and any save after an
+    error, read and check the data again first."""
+    def stamp(notebook: int, data: int) -> tuple:
+        return (("m.yaml", 1, 1), ("theme.ipynb", notebook, 1), ("figures.csv", data, 1))
+
+    stamps = iter([stamp(0, 0), stamp(0, 0), stamp(1, 0), stamp(1, 1), stamp(1, 2), stamp(2, 2)])
+
+    def next_stamp(meeting_file):
+        try:
+            return next(stamps)
+        except StopIteration:
+            raise KeyboardInterrupt from None
+
+    prepared, rendered, said = [], [], []
+    bad_data = iter([False, False, True, False])
+
+    def fake_prepare(meeting, region):
+        if next(bad_data):
+            raise preview.BriefingError("figures.csv 第 3 行：数值无法识别")
+        prepared.append(region)
+        return region, {}
+
+    class Pool:
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+    monkeypatch.setattr(preview, "_inputs_stamp", next_stamp)
+    monkeypatch.setattr(preview, "_prepare", fake_prepare)
+    monkeypatch.setattr(preview, "_render", lambda meeting, prep, *a: rendered.append(prep) or prep)
+    monkeypatch.setattr(preview, "start_workers", lambda *a, **k: Pool())
+    monkeypatch.setattr(preview.time, "sleep", lambda s: None)
+    preview.preview_region(MEETING, "城关区", open_browser=False, watch=True, echo=said.append)
+    # first render; theme saved: no re-read; data saved: re-read; data saved half-way: error; theme saved: re-read
+    assert len(prepared) == 3 and len(rendered) == 4
+    assert any("错误：figures.csv 第 3 行" in s for s in said) and said[-1] == "预览已结束。"

@@ -307,17 +307,10 @@ def test_bare_fragment_without_pack_template():
 # ------------------------------------------------------------------ a real pack, and LibreOffice
 
 @pytest.fixture(scope="module")
-def real_pack(tmp_path_factory):
-    from briefing.params import make_params
-    from briefing.export.render import render_pack
-
-    out = tmp_path_factory.mktemp("pack")
-    params = make_params({"region": "城关区", "year": 2025, "meeting": "示例市总工会十五届五次全委（扩大）会议",
-                          "meeting_date": "2026-01-20"})
-    result = render_pack("notebooks/annual_plenary.ipynb", params, out, formats=("html",))
-    assert result.status == "ok", result.error
-    html = (out / "briefing.html").read_text(encoding="utf-8")
-    docx = out / "briefing.docx"
+def real_pack(sample_pack, tmp_path_factory):
+    """The session's real pack (城关区 of the sample meeting) as HTML and as the .docx made from it."""
+    html = (sample_pack / "briefing.html").read_text(encoding="utf-8")
+    docx = tmp_path_factory.mktemp("pack") / "briefing.docx"
     docx.write_bytes(html_to_docx(html))
     return html, docx
 

@@ -206,7 +206,7 @@ def _render_meeting(meeting: Meeting, pool, t0: float, *, regions, force, timeou
             write_manifest(batch, ds, warnings)
             write_index(batch, ds, metrics)
     echo(f"完成：生成 {ok} 份，跳过 {skipped} 份，失败 {len(batch.failed)} 份，用时 {batch.seconds:.1f} 秒。")
-    echo(f"索引页：{config.display_path(out_dir / 'index.html')}")
+    echo(f"索引页：{config.terminal_path(out_dir / 'index.html')}")
     for region, why in batch.incomplete.items():
         echo(f"  数据不全：{region}——{why}。简报中已注明；数字报齐后请重新生成。")
     for r in batch.failed:

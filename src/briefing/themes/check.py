@@ -165,8 +165,7 @@ def run_region(notebook: str, parameters: dict, timeout: float = DEFAULT_TIMEOUT
             target = Path(keep) / f"{_safe(region)}.ipynb"
             target.parent.mkdir(parents=True, exist_ok=True)
             nbformat.write(executed, target)
-            inside = target.resolve().is_relative_to(config.project_root())
-            run.partial = config.display_path(target) if inside else str(target)
+            run.partial = config.terminal_path(target)
     return run
 
 

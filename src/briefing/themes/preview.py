@@ -41,7 +41,7 @@ class Preview:
 
 def preview_region(meeting_file: str | Path, region: str, *, formats: list[str] | None = None,
                    timeout: float | None = 600, open_browser: bool = True, watch: bool = False,
-                   poll: float = 0.5, echo=print) -> Preview:
+                   poll: float = 0.1, echo=print) -> Preview:
     """Render ``region`` of a meeting into outputs/_preview/<meeting>/<region>/ and open its HTML.
 
     With ``watch``, stay: render again on the same warm worker whenever the theme notebook, the meeting file,
@@ -60,38 +60,51 @@ def preview_region(meeting_file: str | Path, region: str, *, formats: list[str] 
         os.environ[SOURCE_DATE_EPOCH] = epoch_of(meeting.render_date)
     warmup = warmup_for(formats, meeting.params_for(region).to_papermill())
     with start_workers(1, warmup) as pool:   # warms up while the data is read
-        preview = _render(meeting, region, formats, timeout, pool, t0, echo)
+        seen = _inputs_stamp(meeting_file)
+        prepared = _prepare(meeting, region)
+        preview = _render(meeting, prepared, formats, timeout, pool, t0, echo)
         if open_browser and preview.html:
             open_in_browser(preview.html, echo)
         if watch:
             echo("正在监视主题笔记本、会议文件、数据和分析人员的文字：保存后自动重新生成，刷新浏览器即可看到。按 Ctrl+C 结束。")
             try:
                 while True:
-                    seen = _inputs_stamp(meeting_file)
-                    while _inputs_stamp(meeting_file) == seen:
+                    while (now := _inputs_stamp(meeting_file)) == seen:
                         time.sleep(poll)
+                    started = time.perf_counter()
                     try:
-                        meeting = load_meeting(meeting_file)
-                        preview = _render(meeting, region, formats, timeout, pool, time.perf_counter(), echo)
+                        # A saved theme alone renders on the data and notes already read and checked.
+                        if prepared is None or _beyond_notebook(now) != _beyond_notebook(seen):
+                            prepared = None
+                            meeting = load_meeting(meeting_file)
+                            prepared = _prepare(meeting, region)
+                        seen = now
+                        preview = _render(meeting, prepared, formats, timeout, pool, started, echo)
                     except BriefingError as exc:   # a half-saved meeting file or data: say so, keep watching
+                        seen, prepared = now, None
                         echo(f"错误：{exc}")
             except KeyboardInterrupt:
                 echo("预览已结束。")
     return preview
 
 
-def _render(meeting, region: str, formats: tuple, timeout, pool, t0: float, echo) -> Preview:
-    """One preview on the pool's (warm) worker."""
+def _prepare(meeting, region: str) -> tuple[str, dict]:
+    """The region's name as the data spells it and its analysts' notes, from checked data."""
     ds = load_dataset(meeting.data_dir)
     raise_on_errors(check_dataset(ds))
     code = ds.region_code(region)
-    name = ds.regions.at[code, "name"]
     adds = additions.prepare(meeting, ds, compute_metrics(ds, meeting.year, meeting.as_of or None))
+    return ds.regions.at[code, "name"], adds.notes_for(code)
+
+
+def _render(meeting, prepared: tuple[str, dict], formats: tuple, timeout, pool, t0: float, echo) -> Preview:
+    """One preview on the pool's (warm) worker."""
+    name, notes = prepared
     folder = config.outputs_dir() / PREVIEW_FOLDER / safe_name(meeting.slug) / safe_name(name)
-    echo(f"预览：{meeting.name} · {name}（{'、'.join(formats)}）→ {config.display_path(folder)}")
+    echo(f"预览：{meeting.name} · {name}（{'、'.join(formats)}）→ {config.terminal_path(folder)}")
     pool.start(1)
     result = pool.submit(render_one, meeting.notebook, meeting.params_for(name), str(folder), formats, "preview",
-                         timeout, True, str(config.project_root()), adds.notes_for(code), None).result()
+                         timeout, True, str(config.project_root()), notes, None).result()
     seconds = time.perf_counter() - t0
     if result.status != "ok":
         where = f"第 {result.failed_cell} 个单元格" if result.failed_cell else "执行过程"
@@ -100,8 +113,13 @@ def _render(meeting, region: str, formats: tuple, timeout, pool, t0: float, echo
         return Preview(name, None, result, seconds)
     html = folder / config.PACK_HTML
     echo(f"完成：用时 {seconds:.1f} 秒（执行 {result.seconds.get('execute', 0):.1f} 秒，"
-         f"导出 {result.seconds.get('export', 0):.1f} 秒）。网页版：{config.display_path(html)}")
+         f"导出 {result.seconds.get('export', 0):.1f} 秒）。网页版：{config.terminal_path(html)}")
     return Preview(name, html, result, seconds)
+
+
+def _beyond_notebook(stamp: tuple) -> tuple:
+    """A stamp without its notebook's entry (the second): what the data, notes and region name depend on."""
+    return stamp[:1] + stamp[2:]
 
 
 def _inputs_stamp(meeting_file: str | Path) -> tuple:
@@ -142,6 +160,6 @@ def open_in_browser(path: Path, echo=print) -> bool:
 def open_rendered(batch, echo=print) -> bool:
     """After ``briefing render --open``: the pack's HTML when the run had one region, else the index page."""
     packs = [p for p in batch.packs if not p.earlier and p.status != "failed"]
-    if len(packs) == 1 and packs[0].files.get("html"):
-        return open_in_browser(config.resolve(packs[0].files["html"]), echo)
+    if len(packs) == 1 and packs[0].files.get("html"):   # its folder, found as batch made it (outputs may lie
+        return open_in_browser(batch.out_dir / safe_name(packs[0].region) / config.PACK_HTML, echo)  # elsewhere)
     return open_in_browser(batch.out_dir / "index.html", echo)
