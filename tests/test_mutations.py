@@ -249,3 +249,46 @@ def test_data_missing_at_mid_year_on_another_region_tree(tmp_path, monkeypatch, 
     assert "2026年7月15日" in text and "同比" not in text.replace("不作同比", "")
     metrics = compute_metrics(load_dataset(data), 2026, "2026-06-30")
     assert metrics[(metrics["region"] == parent)]["status"].eq("汇总不全").any()
+
+
+def test_a_return_that_arrives_after_a_data_missing_page_is_its_next_version(tmp_path, monkeypatch, capsys):
+    """On the synthetic province › city › county tree: a county silent at 30 June gets a 数据缺失 page (第1版);
+    when its return arrives, its real pack is 第2版, says it replaces the 数据缺失 page and that its figures are
+    printed for the first time, and the page is kept in v1/; the index and manifest say the same."""
+    import json
+    from bench import synth
+    data = tmp_path / "synth"
+    synth.write_dataset(data, 12)
+    full = (data / "figures.csv").read_bytes()
+    ds = load_dataset(data)
+    county = ds.regions[(ds.regions["depth"] == 2) & (ds.regions["parent"] != "")].index[0]
+    name = ds.regions.at[county, "name"]
+    edit_figures(data, lambda f: f[~((f.region == county) & (f.as_of == "2026-06-30"))])
+    monkeypatch.setenv("BRIEFING_OUTPUTS", str(tmp_path / "outputs"))
+    meeting = tmp_path / "mid-2026.yaml"
+    head = (f"meeting: 年中会议\nnotebook: notebooks/midyear_standing.ipynb\nyear: 2026\nas_of: 2026-06-30\n"
+            f"meeting_date: 2026-07-15\ndata_dir: {data}\nregions: [{name}]\nformats: [html]\n")
+    meeting.write_text(head + f"data_missing: [{name}]\n", encoding="utf-8")
+    assert main(["render", str(meeting), "--workers", "1"]) == EXIT_NEEDS_CHECKING
+    out_dir = tmp_path / "outputs" / "mid-2026"
+    folder = out_dir / name
+    first = (folder / "briefing.html").read_text(encoding="utf-8")
+    assert "数据缺失" in first and "第1版" in (out_dir / "index.html").read_text(encoding="utf-8")
+
+    (data / "figures.csv").write_bytes(full)           # the return arrives
+    meeting.write_text(head, encoding="utf-8")
+    assert main(["render", str(meeting), "--workers", "1"]) in (0, EXIT_NEEDS_CHECKING)
+    capsys.readouterr()
+    html = (folder / "briefing.html").read_text(encoding="utf-8")
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+    assert "第2版（" in text and "修订说明" in text
+    assert "上一版印发时本单位本期数据尚未报送" in text and "均为首次印发" in text and "项数字有变化" not in text
+    assert (folder / "v1" / "briefing.html").read_text(encoding="utf-8") == first
+    index = (out_dir / "index.html").read_text(encoding="utf-8")
+    assert "补报本期数字（上一版为数据缺失页）" in index and "0项数字有变化" not in index
+    [pack] = [p for p in json.loads((out_dir / "manifest.json").read_text(encoding="utf-8"))["packs"]
+              if p["region"] == name]
+    assert [v["version"] for v in pack["versions"]] == [1, 2] and pack["versions"][0]["kind"] == "data_missing"
+
+    assert main(["render", str(meeting), "--workers", "1", "--force"]) in (0, EXIT_NEEDS_CHECKING)
+    assert (folder / "briefing.html").read_text(encoding="utf-8") == html   # unchanged: the same version, same words

@@ -15,6 +15,7 @@ from ..present.missing import MISSING_WORD, missing_body
 from .files import staged_writes
 from .bulletin import standalone_page
 from .render import PackResult
+from .versions import plan_missing, stage_version
 
 
 def write_missing_pack(meeting, ds, metrics, code: str, folder: Path, fingerprint: str) -> PackResult:
@@ -27,7 +28,9 @@ def write_missing_pack(meeting, ds, metrics, code: str, folder: Path, fingerprin
                            ds.is_sample, kind="missing-pack", mark_after="</h1>", meeting_styles=False)
     folder.mkdir(parents=True, exist_ok=True)
     files = {"html": config.display_path(folder / config.PACK_HTML)}
+    revision = plan_missing(folder)   # a version of its own: the county's first real pack will be the next
     with staged_writes() as stage:
+        stage_version(stage, folder, revision)   # first: an earlier real pack's files are kept in v<N>/
         stage(folder / config.PACK_HTML, html)
         if "pdf" in meeting.formats:
             stage(folder / config.PACK_PDF, html_to_pdf(html))

@@ -6,6 +6,10 @@ what changed and the history. A render whose shown figures equal the record's ke
 version and its words (the HTML comes out byte-identical); a render with any shown figure
 changed is the next version: 第N版 on the cover and in the running head, a 修订说明 after the
 contents, and the previous version's files kept in ``v<N-1>/`` under the region's folder.
+
+A 数据缺失 page (export/missing) is a version too (its record's ``kind`` says so, its figures are none):
+when the county's return arrives, its first real pack is the next version, whose 修订说明 says that
+it replaces the 数据缺失 page and that its figures are printed for the first time; the page is kept.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from html import escape
 from pathlib import Path
 
 from .. import config
-from ..present.revision import (diff_figures, find_sentence, pack_sentences, revision_block,
+from ..present.revision import (MISSING_KIND, diff_figures, find_sentence, pack_sentences, revision_block,
                                 version_label)
 
 RECORD = "briefing.figures.json"
@@ -38,10 +42,13 @@ class Revision:
     previous: dict = dataclasses.field(default_factory=dict)   # {"version", "date", "folder"}
     history: list = dataclasses.field(default_factory=list)    # every version: version, time, data_fingerprint, changes
     bumped: bool = False            # a new version in this run: keep the previous files
+    kind: str = ""                  # MISSING_KIND: a 数据缺失 page, not a pack with figures
 
     def record(self) -> str:
         data = dataclasses.asdict(self)
         data.pop("bumped")
+        if not data["kind"]:
+            data.pop("kind")
         return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True)
 
 
@@ -56,23 +63,36 @@ def read_record(folder: Path) -> dict | None:
 
 def plan_revision(folder: Path, figures: dict, data_fingerprint: str, now: dt.datetime | None = None) -> Revision:
     """This render's version: the same as the record's when the shown figures are the same, else the next one."""
+    return _plan(folder, figures, data_fingerprint, "", now)
+
+
+def plan_missing(folder: Path, now: dt.datetime | None = None) -> Revision:
+    """The version of a 数据缺失 page: the record's when it is one already, else the next (or the first)."""
+    return _plan(folder, {}, "", MISSING_KIND, now)
+
+
+def _plan(folder: Path, figures: dict, data_fingerprint: str, kind: str, now: dt.datetime | None) -> Revision:
     now = now or dt.datetime.now().astimezone()
     stamp, day = now.isoformat(timespec="seconds"), now.date().isoformat()
     rec = read_record(folder)
+    entry = {"version": 1, "time": stamp, "data_fingerprint": data_fingerprint, "changes": []}
+    if kind:
+        entry["kind"] = kind
     if rec is None:
-        entry = {"version": 1, "time": stamp, "data_fingerprint": data_fingerprint, "changes": []}
-        return Revision(1, day, stamp, data_fingerprint, figures, history=[entry])
+        return Revision(1, day, stamp, data_fingerprint, figures, history=[entry], kind=kind)
     fields = {f.name for f in dataclasses.fields(Revision)} - {"bumped"}
     kept = Revision(**{k: v for k, v in rec.items() if k in fields})
-    if rec.get("figures") == figures:
+    if kept.kind == kind and rec.get("figures") == figures:
         return kept
-    changes = diff_figures(rec.get("figures") or {}, figures)
-    version = kept.version + 1
+    # figures after figures: what changed; after a 数据缺失 page (or before one): no figure to compare with
+    changes = diff_figures(rec.get("figures") or {}, figures) if not kind and not kept.kind else []
     previous = {"version": kept.version, "date": kept.date, "folder": f"v{kept.version}"}
+    if kept.kind:
+        previous["kind"] = kept.kind
     summary = [{"indicator": c["indicator"], "name": c["name"], "fields": c["fields"]} for c in changes]
-    history = list(kept.history) + [{"version": version, "time": stamp, "data_fingerprint": data_fingerprint,
-                                     "changes": summary}]
-    return Revision(version, day, stamp, data_fingerprint, figures, changes, previous, history, bumped=True)
+    entry.update(version=kept.version + 1, changes=summary)
+    return Revision(kept.version + 1, day, stamp, data_fingerprint, figures, changes, previous,
+                    list(kept.history) + [entry], bumped=True, kind=kind)
 
 
 _RUNNING_HEAD = re.compile(r'(<div class="running-head">)(.*?)(</div>)', re.S)
@@ -159,6 +179,10 @@ def version_cell(folder: Path, href: str) -> str:
     links = " ".join(f'<a href="{escape(href)}/{escape(prev["folder"])}/{name}">{label}</a>'
                      for name, label in ((config.PACK_HTML, "网页版"), (config.PACK_PDF, "PDF"))
                      if prev.get("folder") and (folder / prev["folder"] / name).is_file())
-    changed = len(rec.get("changes") or [])
-    head = f'<b class="revised">{escape(version_label(rec["version"], rec["date"]))}</b>，{changed}项数字有变化'
+    changed = f'{len(rec.get("changes") or [])}项数字有变化'
+    if rec.get("kind") == MISSING_KIND:
+        changed = "本期数据缺失"
+    elif prev.get("kind") == MISSING_KIND:
+        changed = "补报本期数字（上一版为数据缺失页）"
+    head = f'<b class="revised">{escape(version_label(rec["version"], rec["date"]))}</b>，{changed}'
     return head + (f'<br>上一版（第{prev["version"]}版）：{links}' if links else "")

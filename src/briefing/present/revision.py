@@ -20,6 +20,7 @@ from ..formatting import format_amount, format_change, format_figure, format_per
 FIELDS = (("value", "本年数"), ("prev", "上年数"), ("change", "同比"), ("target", "年度目标"),
           ("done", "完成情况"), ("rank", "同级排名"), ("flags", "数据提示"))
 PEERS_PREFIX = "peers:"
+MISSING_KIND = "data_missing"   # a version that was a 数据缺失 page (export/missing), with no figures
 
 
 def _done(r: pd.Series) -> str:
@@ -168,6 +169,12 @@ def revision_block(version: int, date: str, previous: dict, changes: list[dict])
     y, m, d = (int(x) for x in date.split("-"))
     prev = previous or {}
     replaces = f"替换{_cn_date(prev['date'])}的第{prev['version']}版" if prev.get("version") else "替换此前印发的版本"
+    if prev.get("kind") == MISSING_KIND:   # the return arrived after a 数据缺失 page: nothing to compare with
+        lead = (f"本简报为第{version}版（{y}年{m}月{d}日修订），{replaces}。上一版印发时本单位本期数据尚未报送，"
+                "只列了目标和上年数字（数据缺失）；本版依据补报的本期数据生成，文中本期数字、同比、目标完成和"
+                "同级比较均为首次印发，请以本版为准。")
+        return (f'<section class="revision" id="revision"><h2 id="sec-revision">修订说明</h2><p>{escape(lead)}</p>'
+                '</section>')
     lead = (f"本简报为第{version}版（{y}年{m}月{d}日修订），{replaces}。因有关单位更正报送数据，"
             f"下列{len(changes)}项数字有变化，其余数字未变，请以本版为准。")
     rows = []
