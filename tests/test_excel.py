@@ -343,3 +343,55 @@ def test_a_form_or_a_target_sheet_of_any_cells_is_read_or_refused_by_address(row
         read = set(res.figures["cell"]) | set(res.targets["cell"])
         refused = {f.cell for f in res.findings if f.cell and f.level == "error"}
         assert not (read & set(res.sheets[0].blank)) and not (read & refused)
+
+
+def test_an_ods_percentage_cell_is_read_as_the_percent_it_shows():
+    """An .ods keeps a percentage as its fraction (0.8525, shown 85.25%) with office:value-type="percentage";
+    calamine gives the fraction alone, so the type is read from the file: 85.25, as the sheet shows."""
+    import io
+
+    from odf.number import Number, PercentageStyle
+    from odf.number import Text as NumberText
+    from odf.opendocument import OpenDocumentSpreadsheet
+    from odf.style import Style
+    from odf.table import Table, TableCell, TableRow
+    from odf.text import P
+
+    from briefing.data.excel.files import open_workbook
+    from briefing.data.excel.grid import cell_number
+
+    doc = OpenDocumentSpreadsheet()
+    pct = PercentageStyle(name="pct2")
+    pct.addElement(Number(decimalplaces=2, minintegerdigits=1))
+    pct.addElement(NumberText(text="%"))
+    doc.automaticstyles.addElement(pct)
+    pct_cell = Style(name="pctcell", family="table-cell", datastylename="pct2")
+    doc.automaticstyles.addElement(pct_cell)
+
+    def cell(value=None, kind="float", text="", **kw):
+        c = TableCell(valuetype=kind, value=repr(value), **kw) if value is not None else TableCell(**kw)
+        if text:
+            c.addElement(P(text=text))
+        return c
+
+    table = Table(name="汇总表")
+    rows = [[cell(kind="string", text="填报说明", numbercolumnsrepeated=1)],   # row 1
+            [cell(kind="string", text="入会率"), cell(0.8525, "percentage", "85.25%", stylename=pct_cell)],
+            [cell(kind="string", text="会员总数"), cell(1200.0, text="1200")],
+            [cell(numbercolumnsrepeated=2), cell(1.0, "percentage", "100.00%", stylename=pct_cell)]]
+    empty = TableRow(numberrowsrepeated=3)
+    empty.addElement(cell())
+    table.addElement(empty)                                                  # rows 1-3 empty, repeated
+    for cells in rows:
+        tr = TableRow()
+        for c in cells:
+            tr.addElement(c)
+        table.addElement(tr)
+    doc.spreadsheet.addElement(table)
+    buf = io.BytesIO()
+    doc.save(buf)
+    [sheet] = open_workbook(buf.getvalue(), "汇总表.ods").sheets
+    assert sheet.raw(5, 2).percent and cell_number(sheet, 5, 2)[0].value == pytest.approx(85.25)
+    assert cell_number(sheet, 5, 2)[0].unit == "%"
+    assert not sheet.raw(6, 2).percent and cell_number(sheet, 6, 2)[0].value == 1200
+    assert sheet.raw(7, 3).percent and cell_number(sheet, 7, 3)[0].value == pytest.approx(100)

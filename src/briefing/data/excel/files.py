@@ -58,7 +58,7 @@ def open_workbook(data: bytes, name: str) -> Workbook:
                "这常是网上系统导出的“Excel”：请在 Excel 或 WPS 中打开，另存为“Excel 工作簿(*.xlsx)”后重新导入"
                if kind == "html" else "请把扩展名改为与内容一致后重新导入，或在 Excel 中打开后另存为 .xlsx")
         raise DataError(f"文件名是 {suffix}，内容却是{KIND_NAMES[kind]}，两者不符，未读入（不按猜测读取）。{fix}。", file=name)
-    reader = {"xlsx": _xlsx, "xls": _xls, "ods": _calamine, "xlsb": _calamine, "csv": _csv, "html": _html}[kind]
+    reader = {"xlsx": _xlsx, "xls": _xls, "ods": _ods, "xlsb": _calamine, "csv": _csv, "html": _html}[kind]
     try:
         sheets, charts = reader(data, encoding) if kind in ("csv", "html") else reader(data)
     except DataError as exc:
@@ -185,8 +185,41 @@ def _xls(data: bytes) -> tuple[list[Sheet], list[str]]:
     return sheets, []
 
 
-def _calamine(data: bytes) -> tuple[list[Sheet], list[str]]:
-    """.ods and .xlsb (and .xls variants xlrd refuses) through python-calamine: values as saved, no formats."""
+def _ods(data: bytes) -> tuple[list[Sheet], list[str]]:
+    """.ods: values through python-calamine, which gives no formats; percentages from the file's own cell types."""
+    return _calamine(data, _ods_percent_cells(data))
+
+
+_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+_VALUE_TYPE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}value-type"
+
+
+def _ods_percent_cells(data: bytes) -> dict[str, set[tuple[int, int]]]:
+    """{sheet: {(row, col)}} of the cells an .ods stores as percentages (``office:value-type="percentage"``, the
+    value 0.8525 shown as 85.25%), found in its content.xml, repeated rows and columns counted."""
+    import lxml.etree as etree
+
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        root = etree.fromstring(z.read("content.xml"), etree.XMLParser(resolve_entities=False, huge_tree=True))
+    found: dict[str, set[tuple[int, int]]] = {}
+    for table in root.iter(f"{_TABLE}table"):
+        cells = found.setdefault(table.get(f"{_TABLE}name", ""), set())
+        r = 1
+        for row in table.iter(f"{_TABLE}table-row"):
+            rows = int(row.get(f"{_TABLE}number-rows-repeated", "1"))
+            c = 1
+            for cell in row:
+                cols = int(cell.get(f"{_TABLE}number-columns-repeated", "1"))
+                if cell.get(_VALUE_TYPE) == "percentage":   # a repeated block: bounded, real forms are small
+                    cells.update((r + i, c + j) for i in range(min(rows, 5000)) for j in range(min(cols, 1000)))
+                c += cols
+            r += rows
+    return found
+
+
+def _calamine(data: bytes, percent: dict[str, set[tuple[int, int]]] | None = None) -> tuple[list[Sheet], list[str]]:
+    """.ods and .xlsb (and .xls variants xlrd refuses) through python-calamine: values as saved; formats only as
+    ``percent`` gives them ({sheet: {(row, col)}}, from the .ods itself)."""
     import python_calamine as pc
 
     wb = pc.CalamineWorkbook.from_filelike(io.BytesIO(data))
@@ -196,6 +229,7 @@ def _calamine(data: bytes) -> tuple[list[Sheet], list[str]]:
             charts.append(meta.name)
             continue
         sh = wb.get_sheet_by_name(meta.name)
+        pct = (percent or {}).get(meta.name, set())
         cells = {}
         for r, row in enumerate(sh.to_python(skip_empty_area=False), start=1):
             for c, value in enumerate(row, start=1):
@@ -203,7 +237,7 @@ def _calamine(data: bytes) -> tuple[list[Sheet], list[str]]:
                     continue
                 if isinstance(value, (dt.time, dt.timedelta)):
                     value = str(value)
-                cells[(r, c)] = Cell(value, error=_is_error(value))
+                cells[(r, c)] = Cell(value, error=_is_error(value), percent=(r, c) in pct and isinstance(value, (int, float)))
         merged = [(a[0] + 1, a[1] + 1, b[0] + 1, b[1] + 1) for a, b in (sh.merged_cell_ranges or [])]
         sheets.append(Sheet(meta.name, cells, merged, hidden=not str(meta.visible).endswith("Visible")))
     return sheets, charts
