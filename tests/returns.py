@@ -548,9 +548,22 @@ def _write_xls(sheets: list[Sheet]) -> bytes:
     return buf.getvalue()
 
 
-def _write_ods(sheets: list[Sheet]) -> bytes:
+def ods_percent_style(doc):
+    """A cell style of an odfpy document that shows its value as a percentage with two decimals (0.8525 → 85.25%)."""
     from odf.number import Number, PercentageStyle
     from odf.number import Text as NumberText
+    from odf.style import Style
+
+    pct = PercentageStyle(name="pct2")
+    pct.addElement(Number(decimalplaces=2, minintegerdigits=1))
+    pct.addElement(NumberText(text="%"))
+    doc.automaticstyles.addElement(pct)
+    pct_cell = Style(name="pctcell", family="table-cell", datastylename="pct2")
+    doc.automaticstyles.addElement(pct_cell)
+    return pct_cell
+
+
+def _write_ods(sheets: list[Sheet]) -> bytes:
     from odf.opendocument import OpenDocumentSpreadsheet
     from odf.style import Style, TableProperties
     from odf.table import CoveredTableCell, Table, TableCell, TableColumn, TableRow
@@ -560,12 +573,7 @@ def _write_ods(sheets: list[Sheet]) -> bytes:
     hidden = Style(name="hiddentable", family="table")
     hidden.addElement(TableProperties(display=False))
     doc.automaticstyles.addElement(hidden)
-    pct = PercentageStyle(name="pct2")
-    pct.addElement(Number(decimalplaces=2, minintegerdigits=1))
-    pct.addElement(NumberText(text="%"))
-    doc.automaticstyles.addElement(pct)
-    pct_cell = Style(name="pctcell", family="table-cell", datastylename="pct2")
-    doc.automaticstyles.addElement(pct_cell)
+    pct_cell = ods_percent_style(doc)
 
     for sh in sheets:
         table = Table(name=sh.name, stylename=hidden) if sh.hidden else Table(name=sh.name)

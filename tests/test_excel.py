@@ -350,23 +350,16 @@ def test_an_ods_percentage_cell_is_read_as_the_percent_it_shows():
     calamine gives the fraction alone, so the type is read from the file: 85.25, as the sheet shows."""
     import io
 
-    from odf.number import Number, PercentageStyle
-    from odf.number import Text as NumberText
     from odf.opendocument import OpenDocumentSpreadsheet
-    from odf.style import Style
     from odf.table import Table, TableCell, TableRow
     from odf.text import P
 
     from briefing.data.excel.files import open_workbook
     from briefing.data.excel.grid import cell_number
+    from .returns import ods_percent_style
 
     doc = OpenDocumentSpreadsheet()
-    pct = PercentageStyle(name="pct2")
-    pct.addElement(Number(decimalplaces=2, minintegerdigits=1))
-    pct.addElement(NumberText(text="%"))
-    doc.automaticstyles.addElement(pct)
-    pct_cell = Style(name="pctcell", family="table-cell", datastylename="pct2")
-    doc.automaticstyles.addElement(pct_cell)
+    pct_cell = ods_percent_style(doc)
 
     def cell(value=None, kind="float", text="", **kw):
         c = TableCell(valuetype=kind, value=repr(value), **kw) if value is not None else TableCell(**kw)
