@@ -98,6 +98,31 @@ def test_pdf_charts_as_images_print_exactly_as_inline_svg(tmp_path):
     assert [a.read_bytes() for a in pages[0]] == [b.read_bytes() for b in pages[1]]
 
 
+def test_pdf_leaves_out_the_narrow_drawings_print_never_shows(tmp_path):
+    """A chart's narrow drawing (for phones) is display: none in print: html_to_pdf leaves it out of what
+    WeasyPrint reads, and the pages are those of the whole page printed as it is."""
+    from weasyprint import HTML
+    from briefing.export.html import without_narrow_charts
+    from briefing.present.charts import NARROW_MIME
+    nb = executed_notebook()
+    nb.cells[2].outputs[0]["data"][NARROW_MIME] = SVG.replace("入会率（%）", "手机图")
+    html = export_html(nb, title="t", running_head="测试会议")
+    assert html.count('<div class="chart-narrow screen-only"><svg') == 1
+    assert "手机图" not in without_narrow_charts(html) and "chart-narrow" in without_narrow_charts(html)
+    whole, printed = tmp_path / "whole.pdf", tmp_path / "printed.pdf"
+    whole.write_bytes(HTML(string=html, base_url=str(config.project_root())).write_pdf())
+    printed.write_bytes(html_to_pdf(html))
+    texts = [subprocess.run(["pdftotext", str(p), "-"], capture_output=True, text=True, check=True).stdout
+             for p in (whole, printed)]
+    assert texts[0] == texts[1] and "入会率（%）" in texts[1] and "手机图" not in texts[0]
+    pages = []
+    for p in (whole, printed):
+        subprocess.run(["pdftoppm", "-r", "60", "-png", str(p), str(p.with_suffix(""))], check=True)
+        pages.append(sorted(tmp_path.glob(p.stem + "-*.png")))
+    assert len(pages[0]) == len(pages[1]) > 0
+    assert [a.read_bytes() for a in pages[0]] == [b.read_bytes() for b in pages[1]]
+
+
 def test_a_chart_that_is_not_plain_svg_stays_inline():
     odd = '<figure class="chart"><svg xmlns="http://www.w3.org/2000/svg"><text>&nbsp;</text></svg></figure>'
     assert charts_as_images(odd) == odd                     # not well-formed XML

@@ -6,13 +6,14 @@ import contextlib
 import gc
 
 from .. import config
-from .html import charts_as_images
+from .html import charts_as_images, without_narrow_charts
 
 
 def html_to_pdf(html: str) -> bytes:
-    """An A4 PDF of the pack (print styles from the same stylesheet), with real Chinese text."""
+    """An A4 PDF of the pack (print styles from the same stylesheet), with real Chinese text. The charts' narrow
+    drawings, which print never shows, are left out of what WeasyPrint reads."""
     from weasyprint import HTML
-    document = HTML(string=charts_as_images(html), base_url=str(config.project_root()))
+    document = HTML(string=charts_as_images(without_narrow_charts(html)), base_url=str(config.project_root()))
     with _collector_paused():
         return document.write_pdf()
 

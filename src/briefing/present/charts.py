@@ -15,6 +15,7 @@ import pandas as pd
 
 from ..compute import DOUBTFUL, STATUS
 from .chart_fonts import fast_chart_fonts
+from .chart_limits import axis as _axis, labels_fit, legend as _legend, ticks_fit
 from ..errors import ParameterError
 from ..formatting import format_figure, format_percent, round_half_up
 from .blocks import Html, note_line
@@ -28,6 +29,7 @@ WARN = "#c77c02"
 BAD = "#b23b3b"
 NEUTRAL = "#b8b8b8"
 WIDTH = 560
+AXIS_LABEL_LIMIT = 220   # axis labels longer than this are cut (the theme's)
 
 
 # A chart also carries a narrow drawing for phones, under this media type (the pack template shows it on a
@@ -102,11 +104,25 @@ def _theme(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
         font=FONT, background="white",
         view=alt.ViewConfig(stroke=None),
         axis=alt.AxisConfig(labelFont=FONT, titleFont=FONT, labelColor=INK, titleColor=INK, labelFontSize=11,
-                            titleFontSize=11, gridColor="#ececec", domainColor=MUTED, tickColor=MUTED, labelLimit=220),
+                            titleFontSize=11, gridColor="#ececec", domainColor=MUTED, tickColor=MUTED,
+                            labelLimit=AXIS_LABEL_LIMIT),
         legend=alt.LegendConfig(labelFont=FONT, titleFont=FONT, labelFontSize=11, titleFontSize=11, orient="bottom"),
         title=alt.TitleConfig(font=FONT, fontSize=14, color=INK, anchor="start", subtitleFont=FONT,
                               subtitleColor=MUTED, subtitleFontSize=10),
         header=alt.HeaderConfig(labelFont=FONT, titleFont=FONT, labelFontSize=11))
+
+
+def _label_limit(labels, limit=alt.Undefined):
+    """0 (never shorten) when every label fits, with an em to spare, in the narrower of the two drawings
+    (``narrow_spec`` cuts limits to ``NARROW_LABEL_LIMIT``); else ``limit`` (Undefined: the theme's).
+    Vega then measures each label once instead of twice, and draws the same (chart_limits)."""
+    wide = AXIS_LABEL_LIMIT if limit is alt.Undefined else limit
+    return 0 if labels_fit(labels, min(wide, NARROW_LABEL_LIMIT)) else limit
+
+
+def _tick_limit(values, zero: bool = True):
+    """``_label_limit`` for the tick labels of a linear axis whose scale spans ``values``."""
+    return 0 if ticks_fit(values, min(AXIS_LABEL_LIMIT, NARROW_LABEL_LIMIT), zero=zero) else alt.Undefined
 
 
 def _title(text: str, note: str = "") -> alt.TitleParams:
@@ -164,12 +180,13 @@ def chart_completion(metrics: pd.DataFrame, note: str = "") -> alt.Chart:
     progress = data["time_progress"].dropna()
     present = [w for w in COMPLETION_COLOURS if w in set(data["status"])]
     data = _fields(data, "label", "shown", "status", "bar")
-    y = alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=240))
+    y = alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=_label_limit(order, 240)))
     colours = alt.Scale(domain=present, range=[COMPLETION_COLOURS[w] for w in present])
+    ticks = [0, 25, 50, 75, 100, 125, 150]
     bars = alt.Chart(data).mark_bar(height=14).encode(
         x=alt.X("bar:Q", title="完成年度目标（%）", scale=alt.Scale(domain=[0, 150]),
-                axis=alt.Axis(values=[0, 25, 50, 75, 100, 125, 150])),
-        y=y, color=alt.Color("status:N", scale=colours, title="完成情况"),
+                axis=_axis(values=ticks, labelLimit=_label_limit([str(t) for t in ticks]))),
+        y=y, color=alt.Color("status:N", scale=colours, title="完成情况", legend=_legend(present, "完成情况")),
         tooltip=[alt.Tooltip("label:N", title="指标"), alt.Tooltip("shown:N", title="完成")])
     text = alt.Chart(data).mark_text(align="left", dx=4, fontSize=10, color=INK).encode(
         x="bar:Q", y=y, text="shown:N")
@@ -205,11 +222,13 @@ def _yoy_panel(frame: pd.DataFrame, title: str) -> alt.LayerChart:
     domain = _padded_domain(frame["shown"])
     words = [w for w in ("向好", "持平", "向差", DOUBTFUL) if w in set(frame["better"]) or w != DOUBTFUL]
     frame = _fields(frame, "label", "shown", "better", "text")
-    base = alt.Chart(frame).encode(y=alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelPadding=6)))
+    base = alt.Chart(frame).encode(y=alt.Y("label:N", sort=order, title=None,
+                                           axis=alt.Axis(labelPadding=6, labelLimit=_label_limit(order))))
     bars = base.mark_bar(height=12).encode(
-        x=alt.X("shown:Q", title=title, scale=alt.Scale(domain=domain, nice=False)),
+        x=alt.X("shown:Q", title=title, scale=alt.Scale(domain=domain, nice=False),
+                axis=_axis(labelLimit=_tick_limit([*frame["shown"], *domain]))),
         color=alt.Color("better:N", scale=alt.Scale(domain=words, range=[GOOD, NEUTRAL, BAD, "#e0e0e0"][:len(words)]),
-                        title="变化方向"))
+                        title="变化方向", legend=_legend(words, "变化方向")))
     zero = alt.Chart(pd.DataFrame({"x": [0]})).mark_rule(color=INK).encode(x="x:Q")
     labels = base.mark_text(fontSize=10, color=INK, dx=alt.ExprRef("datum.shown >= 0 ? 4 : -4"),
                             align=alt.ExprRef("datum.shown >= 0 ? 'left' : 'right'")).encode(
@@ -253,9 +272,13 @@ def chart_trend(series: pd.DataFrame, region: str, indicators: list[str], catalo
     data["year_text"] = data["year"].astype(str)
     order = [_label(catalog.loc[i]) for i in indicators if i in set(data["indicator"])]
     data = _fields(data, "label", "year_text", "value")
-    base = alt.Chart(data).encode(x=alt.X("year_text:O", title=None, axis=alt.Axis(labelAngle=0)))
+    y_fit = all(ticks_fit(v, min(AXIS_LABEL_LIMIT, NARROW_LABEL_LIMIT), zero=False)
+                for _, v in data.groupby("label", sort=False)["value"])   # one y scale per panel
+    base = alt.Chart(data).encode(x=alt.X("year_text:O", title=None, axis=alt.Axis(
+        labelAngle=0, labelLimit=_label_limit(data["year_text"].unique()))))
     line = base.mark_line(color=GOOD, point=alt.OverlayMarkDef(color=GOOD, size=30)).encode(
-        y=alt.Y("value:Q", title=None, scale=alt.Scale(zero=False)))
+        y=alt.Y("value:Q", title=None, scale=alt.Scale(zero=False),
+                axis=_axis(labelLimit=0 if y_fit else alt.Undefined)))
     chart = (line.properties(width=150, height=110)
              .facet(facet=alt.Facet("label:N", sort=order, title=None, header=alt.Header(labelFontSize=11)),
                     columns=3)
@@ -325,10 +348,12 @@ def chart_peers(metrics: pd.DataFrame, region: str, indicator: str, regions: pd.
                                                                       na_position="last")
     data["text"] = [DOUBTFUL if d else format_figure(v, unit, decimals, a, style="chart")
                     for v, a, d in zip(data["value"], data["approx"], doubt.loc[data.index])]
-    y = alt.Y("label:N", sort=data["label"].tolist(), title=None)
+    y = alt.Y("label:N", sort=data["label"].tolist(), title=None,
+              axis=_axis(labelLimit=_label_limit(data["label"])))
     data = _fields(data, "label", "bar", "self", "text").rename(columns={"bar": "value"})
     bars = alt.Chart(data).mark_bar(height=13).encode(
-        x=alt.X("value:Q", title=f"{name}（{unit}）" if unit else name),
+        x=alt.X("value:Q", title=f"{name}（{unit}）" if unit else name,
+                axis=_axis(labelLimit=_tick_limit(data["value"]))),
         y=y, color=alt.condition("datum.self", alt.value(PRIMARY), alt.value(NEUTRAL)))
     text = alt.Chart(data).mark_text(align="left", dx=3, fontSize=10, color=INK).encode(x="value:Q", y=y, text="text:N")
     chart = alt.layer(bars, text).properties(width=WIDTH - 200, height=max(len(data), 1) * 20)
