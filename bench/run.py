@@ -79,7 +79,7 @@ PROFILES = {
     "full": Profile("full", 24, 24, 3, ((500, ("html", "pdf")), (3000, ("html",))), None, 3000, 3, 3),
     "quick": Profile("quick", 12, 6, 3, ((60, ("html", "pdf")), (200, ("html",))), None, 300, 3, 3,
                      QUICK_REGIONS, 2, 2, None),
-    "smoke": Profile("smoke", 12, 1, 1, ((12, ("html",)),), 2, 12, 1, 1, ("城关区", "新华区"), 1, 1, None),
+    "smoke": Profile("smoke", 12, 1, 1, ((12, ("html",)),), 1, 12, 1, 1, ("城关区",), 1, 1, None),
 }
 
 
