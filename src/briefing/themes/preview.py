@@ -41,7 +41,7 @@ class Preview:
 
 def preview_region(meeting_file: str | Path, region: str, *, formats: list[str] | None = None,
                    timeout: float | None = 600, open_browser: bool = True, watch: bool = False,
-                   poll: float = 0.1, echo=print) -> Preview:
+                   poll: float = 0.2, echo=print) -> Preview:
     """Render ``region`` of a meeting into outputs/_preview/<meeting>/<region>/ and open its HTML.
 
     With ``watch``, stay: render again on the same warm worker whenever the theme notebook, the meeting file,
@@ -126,10 +126,7 @@ def _inputs_stamp(meeting_file: str | Path) -> tuple:
     """What a preview depends on besides the code, as (path, mtime, size): the meeting file, its notebook, the
     files of its data folder and of its notes folder. Changes when any of them is saved."""
     paths = [config.resolve(meeting_file)]
-    try:
-        meeting = load_meeting(meeting_file)
-    except BriefingError:
-        meeting = None
+    meeting = _meeting_as_saved(paths[0])
     if meeting is not None:
         paths.append(config.resolve(meeting.notebook))
         for folder in (meeting.data_dir, meeting.notes_dir):
@@ -144,6 +141,25 @@ def _inputs_stamp(meeting_file: str | Path) -> tuple:
         except OSError:
             stamp.append((str(path), 0, 0))
     return tuple(stamp)
+
+
+_read_meetings: dict[Path, tuple] = {}
+
+
+def _meeting_as_saved(path: Path):
+    """The meeting file as last saved (None while it cannot be read); parsed again only when it was saved again,
+    so that watching costs a few stat calls a poll."""
+    try:
+        st = path.stat()
+        key = (st.st_mtime_ns, st.st_size)
+    except OSError:
+        return None
+    if _read_meetings.get(path, (None,))[0] != key:
+        try:
+            _read_meetings[path] = (key, load_meeting(path))
+        except BriefingError:
+            _read_meetings[path] = (key, None)
+    return _read_meetings[path][1]
 
 
 def open_in_browser(path: Path, echo=print) -> bool:
