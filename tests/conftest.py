@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import functools
 from pathlib import Path
 
 import pytest
@@ -66,10 +67,12 @@ def pytest_collection_modifyitems(config, items):
     items.sort(key=rank)  # stable
 
 
+@functools.cache  # asked once per test, read once per module
 def shares_a_fixture(module: str) -> bool:
     """Whether a test module defines a fixture its tests share (module- or class-scoped): a rendered meeting, say."""
     path = ROOT / module
-    return path.is_file() and any(f'scope="{s}"' in path.read_text(encoding="utf-8") for s in ("module", "class"))
+    text = path.read_text(encoding="utf-8") if path.is_file() else ""
+    return 'scope="module"' in text or 'scope="class"' in text
 
 
 def pytest_xdist_make_scheduler(config, log):

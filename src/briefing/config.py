@@ -103,4 +103,4 @@ def terminal_path(path: str | os.PathLike) -> str:
     """A path as said on the analyst's own terminal (never written into a pack): relative to the root when inside
     it, else whole, so that outputs kept elsewhere (``BRIEFING_OUTPUTS``) can be found from what was said."""
     p = Path(path).resolve()
-    return p.relative_to(project_root()).as_posix() if p.is_relative_to(project_root()) else str(p)
+    return display_path(p) if p.is_relative_to(project_root()) else str(p)
