@@ -213,6 +213,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=None, help="并行进程数（默认：CPU 核数，与 briefing render 相同）")
     parser.add_argument("--regions", default="", help="只生成这些地区，逗号分隔")
     args = parser.parse_args(argv)
+    os.environ.setdefault("BRIEFING_CHART_CACHE", "off")   # the packs' own work: every chart drawn (its workers inherit it)
     regions = [r for r in args.regions.split(",") if r] or None
     t0 = time.perf_counter()
     done = render_floor(args.meeting, args.out, workers=args.workers, regions=regions)

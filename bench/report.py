@@ -298,6 +298,9 @@ def wait_rows(results: dict) -> list[tuple[str, str, str, str]]:
              _x(first["first_pack"]["warm"]), f"≤ {GOAL_FIRST_PACK:g}",
              _holds((first["first_pack"]["warm"] or {}).get("median", 99) <= GOAL_FIRST_PACK)),
         ]
+        if first.get("cached_wall"):
+            rows.append(("warm `--force` re-render with the chart cache (charts drawn before are read) vs without, wall",
+                         _x(first["cached_wall"]) + f"; CPU {_x(first['cached_cpu'])}", "—", ""))
     elif first:
         rows += _failed("first-run", first)
     editor = results.get("editor")
@@ -312,6 +315,10 @@ def wait_rows(results: dict) -> list[tuple[str, str, str, str]]:
             rows.append(("`briefing preview --watch`: the region again after a save, vs the median warm pack "
                          f"({pack['median']:.2f} s, HTML)", f"{_s(watch['after_save_s'])} = {ratio:.2f}×",
                          f"≤ {GOAL_PREVIEW:g}", _holds(ratio <= GOAL_PREVIEW)))
+            cached = (watch.get("cached") or {}).get("after_save_s")
+            if cached:
+                rows.append(("`briefing preview --watch` after a save, with the chart cache on (the charts are unchanged)",
+                             f"{_s(cached)} = {cached['median'] / pack['median']:.2f}×", "—", ""))
     elif editor:
         rows += _failed("editor", editor)
     dask = results.get("dask")
@@ -352,8 +359,10 @@ def wait_details(results: dict) -> list[str]:
                 "execute + export seconds of each worker's first pack (manifest) over the median pack of the run; "
                 "the workers warm up before it, while the command reads the data.", "",
                 ]
-        out += _runs_table("| Round | first s | first CPU s | warm s | warm CPU s | load |",
-                           first["runs"], ["first", "warm"])
+        ways = [w for w in ("first", "warm", "cached") if first["runs"].get(w)]
+        out += _runs_table("| Round | first s | first CPU s | warm s | warm CPU s |"
+                           + (" warm, chart cache s | CPU s |" if "cached" in ways else "") + " load |",
+                           first["runs"], ways)
         for way in ("first", "warm"):
             for i, r in enumerate(first["runs"][way], start=1):
                 f = r["first_vs_median"]

@@ -114,6 +114,8 @@ def _env(code: Code, **extra) -> dict:
     env = dict(os.environ)
     env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"
     env.pop("BRIEFING_ROOT", None)
+    # Every row measures the packs' own work, as before the chart cache: the cache's rows turn it on themselves.
+    env["BRIEFING_CHART_CACHE"] = "off"
     if code.pythonpath:
         env["PYTHONPATH"] = os.pathsep.join(p for p in (code.pythonpath, env.get("PYTHONPATH", "")) if p)
     env.update({k: str(v) for k, v in extra.items()})

@@ -5,10 +5,11 @@ profile), every comparison interleaved in one run, wall and CPU seconds side by 
 
 - first: a first ``briefing render`` as after set-up (no ``__pycache__`` in the code, an empty
   cache folder, empty outputs) against a warm ``--force`` re-render just after it; and, in each, the
-  first pack of every worker against the median pack (execute + export, from the manifest);
+  first pack of every worker against the median pack (execute + export, from the manifest); and the same
+  warm re-render reading the chart cache the first run filled (every other row: chart cache off);
 - editor: ``briefing check`` of the theme against ``briefing render --formats html`` of the same
   regions; ``briefing preview`` once (cold) and ``briefing preview --watch`` after a save (one
-  warm pack), against the median pack of the HTML render;
+  warm pack), against the median pack of the HTML render, and once more with the chart cache on;
 - dask: a real ``dask scheduler`` and ``dask worker --nworkers N --nthreads 1`` started from the
   command line, ``briefing render --scheduler`` against a local ``briefing render``, per pack;
 - floor: the no-kernel floor of this tree against that of an older commit (``git archive``).
@@ -136,6 +137,9 @@ def sample_meeting(data_root: Path, regions: tuple[str, ...] | None, notebook: s
     return write_meeting(data_root / "meeting-sample.yaml", SAMPLE_DATA, list(regions or []), formats, notebook)
 
 
+WAYS = {"first": "首次", "warm": "再次 --force", "cached": "再次 --force，图表缓存"}
+
+
 def bench_first(profile, work: Path, data_root: Path, opts, echo=print) -> dict:
     """A first render as after set-up against a warm ``--force`` re-render, interleaved; first pack vs median."""
     from bench.run import _env, settle
@@ -144,25 +148,32 @@ def bench_first(profile, work: Path, data_root: Path, opts, echo=print) -> dict:
     log.unlink(missing_ok=True)
     env = _env(opts.code, BRIEFING_OUTPUTS=outputs, XDG_CACHE_HOME=cache)
     manifest = outputs / meeting.stem / "manifest.json"
-    runs: dict[str, list] = {"first": [], "warm": []}
+    # The chart cache, as a user has it: empty for the first run, which fills it; "cached" is the warm re-render
+    # reading it. "warm" draws every chart (cache off), as before the cache, so first/warm still measures warm-up.
+    charts = cache / "briefing" / "charts"
+    ways = {"first": dict(env, BRIEFING_CHART_CACHE=str(charts)), "warm": env,
+            "cached": dict(env, BRIEFING_CHART_CACHE=str(charts))}
+    runs: dict[str, list] = {way: [] for way in ways}
     for i in range(profile.wait_rounds):
-        for way in ("first", "warm"):
+        for way, way_env in ways.items():
             settle(opts.settle, opts.quiet_load, echo)
             if way == "first":
                 shutil.rmtree(outputs, ignore_errors=True)
                 fresh_start(opts.code.package_dir, cache)
-            cmd = [BIN / "briefing", "render", meeting] + (["--force"] if way == "warm" else [])
-            r = run_cpu(cmd, env=env, log=log)
+            cmd = [BIN / "briefing", "render", meeting] + (["--force"] if way != "first" else [])
+            r = run_cpu(cmd, env=way_env, log=log)
             r["packs"] = pack_times(manifest)
             r["first_vs_median"] = first_vs_median(r["packs"])
             runs[way].append(r)
-            echo(f"  第 {i + 1}/{profile.wait_rounds} 轮（{'首次' if way == 'first' else '再次 --force'}）："
+            echo(f"  第 {i + 1}/{profile.wait_rounds} 轮（{WAYS[way]}）："
                  f"{r['seconds']:.1f} 秒，CPU {r['cpu_s']:.1f} 秒，首份/中位 {r['first_vs_median'].get('worst')}")
             if r["exit"] not in (0, 3):
                 return {"error": f"退出码 {r['exit']}，见 {log}", "runs": runs}
     return {"meeting": "data/sample", "regions": len(runs["first"][0]["packs"]), "runs": runs,
             "ratio_wall": spread([f["seconds"] / w["seconds"] for f, w in zip(runs["first"], runs["warm"])]),
             "ratio_cpu": spread([f["cpu_s"] / w["cpu_s"] for f, w in zip(runs["first"], runs["warm"])]),
+            "cached_wall": spread([c["seconds"] / w["seconds"] for c, w in zip(runs["cached"], runs["warm"])]),
+            "cached_cpu": spread([c["cpu_s"] / w["cpu_s"] for c, w in zip(runs["cached"], runs["warm"])]),
             "first_pack": {way: spread([r["first_vs_median"].get("worst") for r in rs]) for way, rs in runs.items()}}
 
 
@@ -193,6 +204,12 @@ def bench_editor(profile, work: Path, data_root: Path, opts, echo=print) -> dict
     settle(opts.settle, opts.quiet_load, echo)
     watch = watch_preview(meeting, preview_region, env, Path(opts.code.notebook), work / "logs" / "watch.log",
                           saves=profile.wait_rounds, echo=echo)
+    settle(opts.settle, opts.quiet_load, echo)   # the same, with the chart cache on (filled by its first render)
+    charts = work / "editor-chart-cache"
+    shutil.rmtree(charts, ignore_errors=True)
+    watch["cached"] = watch_preview(meeting, preview_region, dict(env, BRIEFING_CHART_CACHE=str(charts)),
+                                    Path(opts.code.notebook), work / "logs" / "watch-cached.log",
+                                    saves=profile.wait_rounds, echo=echo)
     return {"meeting": "data/sample", "regions": len(regions) if regions else None, "runs": runs, "watch": watch,
             "ratio_check_render": spread([c["seconds"] / r["seconds"] for c, r in zip(runs["check"], runs["render"])]),
             "ratio_check_render_cpu": spread([c["cpu_s"] / r["cpu_s"] for c, r in zip(runs["check"], runs["render"])]),

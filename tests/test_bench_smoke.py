@@ -196,9 +196,11 @@ def test_a_tiny_run_of_the_waiting_sections_writes_their_report_rows(tmp_path):
     # where people wait: first run vs warm, first pack vs median, check vs render, preview, Dask vs local
     results, text = tiny_run(tmp_path, "first,editor,dask")
     assert results["first"]["ratio_wall"]["median"] > 0 and results["first"]["first_pack"]
+    assert results["first"]["cached_cpu"]["median"] > 0 and results["editor"]["watch"]["cached"]["ok"]
     assert results["editor"]["ratio_check_render"]["median"] > 0 and results["editor"]["preview_s"]
     assert results["dask"]["ratio_pack"]["median"] > 0
     for row in ("first `briefing render` after set-up", "first pack of a worker vs the median pack",
                 "`briefing check` vs `briefing render --formats html`", "`briefing preview --watch`",
+                "with the chart cache (charts drawn before are read)", "with the chart cache on",
                 "a pack on a Dask cluster"):
         assert row in text, row

@@ -77,12 +77,12 @@ def _heat_svg(batch, ds, metrics: pd.DataFrame) -> str:
     names = [r.region for r in batch.packs]
     if not names or len(names) > HEAT_MAX_REGIONS:
         return ""
-    import vl_convert as vlc
+    from ..present.chart_cache import chart_svg
     from ..present.charts import chart_heat
     codes = [ds.region_code(n) for n in names]
     note = f"数据来源：{'示例数据（虚构）' if ds.is_sample else ds.meta.get('source') or ds.location}"
     chart = chart_heat(metrics[metrics["region"].isin(codes)], ds.regions.loc[codes], note=note)
-    return f'<figure class="chart heat">{vlc.vegalite_to_svg(chart.to_dict())}</figure>'
+    return f'<figure class="chart heat">{chart_svg(chart.to_dict())}</figure>'
 
 
 def write_index(batch, ds, metrics: pd.DataFrame) -> Path:

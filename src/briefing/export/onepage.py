@@ -7,15 +7,15 @@ from .. import config
 
 def render_onepage(params, revision=None) -> bytes:
     """One region's 一页纸 (``present.onepage``) printed on exactly one A4 page."""
-    import vl_convert as vlc
     from weasyprint import HTML
+    from ..present.chart_cache import chart_svg
     from ..present.charts import chart_completion
     from ..present.onepage import DENSITIES, onepage_html
     from ..present.pack import open_pack
     from ..present.revision import version_label
     pack = open_pack(params)
     rows = pack.region_metrics
-    svg = vlc.vegalite_to_svg(chart_completion(rows, note=pack.note).to_dict()) if rows["completion"].notna().any() else ""
+    svg = chart_svg(chart_completion(rows, note=pack.note).to_dict()) if rows["completion"].notna().any() else ""
     version = version_label(revision.version, revision.date) if revision is not None and revision.version > 1 else ""
     doc = None
     for density in range(len(DENSITIES)):

@@ -14,6 +14,7 @@ import altair as alt
 import pandas as pd
 
 from ..compute import DOUBTFUL, STATUS
+from .chart_cache import chart_svg
 from .chart_fonts import fast_chart_fonts
 from .chart_limits import axis as _axis, labels_fit, legend as _legend, ticks_fit
 from ..errors import ParameterError
@@ -67,12 +68,15 @@ def narrow_spec(spec: dict) -> dict:
     return walk(spec)
 
 
-def _svg_with_narrow(spec: dict, **metadata) -> dict:
-    from altair.vegalite.v6.display import svg_renderer
-    bundle = dict(svg_renderer(spec, **metadata))
-    narrow = svg_renderer(narrow_spec(spec), **metadata)
-    bundle[NARROW_MIME] = narrow["image/svg+xml"]
-    return bundle
+def _svg_with_narrow(spec: dict, embed_options: dict | None = None, **metadata) -> dict:
+    """Altair's SVG renderer (vl-convert, the same options), each drawing read from the cache when drawn before."""
+    from altair.utils._importers import vl_version_for_vl_convert
+    from altair.utils.mimebundle import preprocess_embed_options
+    embed = preprocess_embed_options(alt.renderers.options.get("embed_options", {}) if embed_options is None
+                                     else embed_options)
+    options = {"vl_version": vl_version_for_vl_convert(), "format_locale": embed.get("formatLocale"),
+               "time_format_locale": embed.get("timeFormatLocale")}
+    return {"image/svg+xml": chart_svg(spec, **options), NARROW_MIME: chart_svg(narrow_spec(spec), **options)}
 
 
 alt.renderers.register("briefing-svg", _svg_with_narrow)
@@ -95,7 +99,10 @@ def warm_up() -> None:
     use_svg()
     chart = alt.Chart(pd.DataFrame({"地区": ["甲区", "乙区"], "数值": [1.0, 2.0]})).mark_bar().encode(
         x=alt.X("数值:Q", title="数值"), y=alt.Y("地区:N", title=None))
-    _finish(chart, "预热", "数据来源：无")._repr_mimebundle_()
+    chart = _finish(chart, "预热", "数据来源：无")
+    chart._repr_mimebundle_()
+    import vl_convert as vlc
+    vlc.vegalite_to_svg(chart.to_dict())   # drawn even when the cache had it: vl-convert starts here, not in a pack
 
 
 def _theme(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
