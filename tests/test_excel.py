@@ -388,3 +388,38 @@ def test_an_ods_percentage_cell_is_read_as_the_percent_it_shows():
     assert cell_number(sheet, 5, 2)[0].unit == "%"
     assert not sheet.raw(6, 2).percent and cell_number(sheet, 6, 2)[0].value == 1200
     assert sheet.raw(7, 3).percent and cell_number(sheet, 7, 3)[0].value == pytest.approx(100)
+
+
+def test_a_csv_marked_utf8_whose_body_is_gbk_is_refused_naming_the_line(tmp_path, capsys):
+    # A BOM that says UTF-8 over a body saved in GBK: no guessing which characters were meant, a clear refusal.
+    body = "填报单位：青石县总工会\n2025年1—6月\n序号,指标名称,计量单位,本期\n1,新建基层工会,家,10\n"
+    path = tmp_path / "青石县.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + body.encode("gbk"))
+    out = tmp_path / "data"
+    code = main(["import", str(path), "--out", str(out)])
+    err = capsys.readouterr()
+    assert code != 0 and "Traceback" not in err.err
+    said = err.out + err.err
+    assert "青石县.csv" in said and "标明是 UTF-8" in said and "第 1 行" in said and "另存为" in said
+    assert not (out / "figures.csv").exists()
+
+
+def test_validate_of_a_return_with_an_unreadable_cell_still_checks_the_cells_it_read(tmp_path, capsys):
+    # Every fault of a return in one run: an unreadable cell must not hide a negative count or a rate over 100%.
+    import openpyxl
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "2025年"
+    ws.append(["地区", "新建基层工会（家）", "入会率（%）"])
+    ws.append(["城关区", -3, 108.3])
+    ws.append(["新华区", "待统计", 90])
+    path = tmp_path / "汇总.xlsx"
+    wb.save(path)
+    code = main(["validate", str(path)])
+    out = capsys.readouterr().out
+    assert code == 1
+    errors = [line for line in out.splitlines() if line.startswith("错误：")]
+    assert any("待统计" in line for line in errors)
+    assert any("B2" in line and "负" in line for line in errors), out
+    assert any("C2" in line and "100%" in line for line in errors), out
+    assert f"错误 {len(errors)} 个" in out.splitlines()[-1]

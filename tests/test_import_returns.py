@@ -270,3 +270,43 @@ def test_the_import_command_takes_a_folder_and_says_what_it_wrote(tmp_path, caps
     text = capsys.readouterr().out
     assert (out / "figures.csv").read_bytes() == before
     assert text.count("错误：") == len(bad.errors()) and f"错误 {len(bad.errors())} 个" in text
+
+
+def _table(path: Path, title: str, columns: dict[str, list]) -> Path:
+    """A consolidated sheet (横表) of 2025年1-6月: one row per county, the given indicator columns."""
+    import openpyxl
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "2025年1-6月"
+    ws.append([title])
+    ws.append(["地区", *columns])
+    for i, name in enumerate(["青石县", "云溪县"]):
+        ws.append([name, *(values[i] for values in columns.values())])
+    wb.save(path)
+    return path
+
+
+def test_the_weeks_tables_imported_one_by_one_keep_each_others_figures(tmp_path):
+    # Real weeks bring several tables of one period (the forms, a 帮扶 table, the 市总's sheet): importing the
+    # second must not remove what the first brought, and a corrected table replaces only its own figures.
+    out = tmp_path / "data"
+    R.write_regions_csv(out)
+    first = _table(tmp_path / "组织建设.xlsx", "2025年1-6月组织建设情况", {"新建基层工会（家）": [12, 7], "新发展会员（人）": [300, 120]})
+    assert import_returns([first], out).written
+    second = _table(tmp_path / "送温暖.xlsx", "2025年1-6月送温暖情况", {"签订集体合同（份）": [40, 22]})
+    res = import_returns([second], out)
+    assert res.written and not res.errors
+    figures = pd.read_csv(out / "figures.csv", dtype=str)
+    half = figures[figures["as_of"] == "2025-06-30"]
+    assert sorted(half["indicator"].value_counts().items()) == [("cc_contracts", 2), ("new_members", 2), ("new_unions", 2)]
+    assert [line for line in res.changes if "新增" in line] and not [line for line in res.changes if "删去" in line]
+    assert res.changes[-1] == "青石县、云溪县 2025-06-30 另有 4 个数字不变（这次导入的报表中没有这些指标，数据目录中原有的保留）。"
+
+    corrected = _table(tmp_path / "组织建设（更正）.xlsx", "2025年1-6月组织建设情况", {"新建基层工会（家）": [13, 7]})
+    res = import_returns([corrected], out)
+    assert "青石县 2025-06-30 新建基层工会：12 → 13" in res.changes
+    assert res.changes[-1].startswith("青石县、云溪县 2025-06-30 另有 4 个数字不变")
+    figures = pd.read_csv(out / "figures.csv", dtype=str)
+    code = load_regions(out).set_index("name").at["青石县", "code"]
+    half = figures[figures["as_of"] == "2025-06-30"].set_index(["region", "indicator"])["value"]
+    assert half[(code, "new_unions")] == "13" and half[(code, "new_members")] == "300" and len(half) == 6

@@ -63,7 +63,10 @@ def _validate(args) -> int:
     except ValidationError as exc:
         for f in exc.findings:
             print(f"错误：{f.text()}")
-        print(f"数据 {args.data} 无法读入：错误 {len(exc.findings)} 个。请逐条改正后重新运行 briefing validate。")
+        for f in exc.warnings:
+            print(f"提示：{f.text()}")
+        print(f"数据 {args.data} 无法读入：错误 {len(exc.findings)} 个"
+              + (f"，提示 {len(exc.warnings)} 个" if exc.warnings else "") + "。请逐条改正后重新运行 briefing validate。")
         return 1
     findings = check_dataset(ds)
     flagged = []

@@ -71,10 +71,10 @@ class DataError(BriefingError, ValueError):
 
 
 class ValidationError(BriefingError):
-    """The data has errors that stop a render; ``findings`` lists each one."""
+    """The data has errors that stop a render; ``findings`` lists each one, ``warnings`` the hints found with them."""
 
-    def __init__(self, findings: list):
-        self.findings = findings
+    def __init__(self, findings: list, warnings: list | None = None):
+        self.findings, self.warnings = findings, list(warnings or [])
         lines = [f"数据检查发现 {len(findings)} 个错误，简报未生成。请改正后重新运行："]
         lines += [f"  - {f.text()}" for f in findings[:50]]
         if len(findings) > 50:

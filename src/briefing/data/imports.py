@@ -4,7 +4,9 @@ Every check runs in one pass: what the readers refuse (cells, headers, regions, 
 the data checks find in what was read (a rate over 100%, a negative count, a stated rate against its
 parts) come out together, and nothing is written while any of them is an error. A 上年 column is
 checked against the folder's own figure of that year (the folder's figure stays). Re-importing a
-county's corrected return replaces that county's figures of that period and says what changed.
+county's corrected return replaces the figures it carries (same region, period and indicator) and says
+what changed; figures of that period that it does not carry (another table's indicators) stay, and the
+changes say how many stayed, so that importing the week's tables one by one loses nothing.
 """
 
 from __future__ import annotations
@@ -136,8 +138,9 @@ def _check_previous_against_folder(read: WorkbookImport, out: Path) -> WorkbookI
 
 
 def changes_against(out: Path, read: WorkbookImport, regions: pd.DataFrame, catalog: pd.DataFrame) -> list[str]:
-    """What writing ``read`` changes in the folder: each figure changed, added or removed in the periods it
-    replaces (a county's corrected return), as "城关区 2025-06-30 新建基层工会：13 → 15"."""
+    """What writing ``read`` changes in the folder: each figure changed or added in the periods it touches
+    (a county's corrected return), as "城关区 2025-06-30 新建基层工会：13 → 15"; then, per period, how many
+    figures of those regions stay because the returns do not carry their indicators."""
     path = out / config.DATASET_FILES["figures"]
     if not path.is_file() or not len(read.figures):
         return []
@@ -152,17 +155,20 @@ def changes_against(out: Path, read: WorkbookImport, regions: pd.DataFrame, cata
                                                    suffixes=("_old", "_new"), indicator="side")
     names = regions["name"].to_dict() if "name" in regions else {}
     lines = []
-    for _, row in merged.iterrows():
+    for _, row in merged[merged["side"] != "left_only"].iterrows():
         before = f"{row['approx_old'] if isinstance(row['approx_old'], str) else ''}{row['value_old']}"
         after = f"{row['approx_new'] if isinstance(row['approx_new'], str) else ''}{row['value_new']}"
         indicator = catalog.at[row["indicator"], "name"] if row["indicator"] in catalog.index else row["indicator"]
         where = f"{names.get(row['region'], row['region'])} {row['as_of']} {indicator}"
-        if row["side"] == "left_only":
-            lines.append(f"{where}：删去（原为 {before}）")
-        elif row["side"] == "right_only":
+        if row["side"] == "right_only":
             lines.append(f"{where}：新增 {after}")
         elif _differs(row["value_old"], row["value_new"]) or before != after:
             lines.append(f"{where}：{before} → {after}")
+    kept = merged[merged["side"] == "left_only"]
+    for as_of, rows in kept.groupby("as_of", sort=True):
+        places = list(dict.fromkeys(names.get(r, r) for r in rows["region"]))
+        lines.append(f"{'、'.join(places[:3])}{f'等 {len(places)} 个地区' if len(places) > 3 else ''} {as_of} 另有 "
+                     f"{len(rows)} 个数字不变（这次导入的报表中没有这些指标，数据目录中原有的保留）。")
     return lines
 
 

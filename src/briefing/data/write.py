@@ -33,8 +33,9 @@ def _number_text(x: float) -> str:
 def write_tidy(result, out: Path, catalog_source: Path, *, previous_kept: set | None = None) -> dict[str, int]:
     """Write an import (``excel.WorkbookImport``) into a data folder; return the rows written per file.
 
-    Figures replace those of the same region and date (a county's corrected return replaces that
-    county's figures only); targets replace those of the same region, year and indicator; regions,
+    Figures replace those of the same region, date and indicator (a county's corrected return replaces the
+    figures it carries; figures of indicators it does not carry stay, e.g. those of another table of the same
+    period); targets replace those of the same region, year and indicator; regions,
     catalogue and dataset.yaml are written only when the folder has none. Each file is written whole,
     through a temporary file.
     """
@@ -42,7 +43,7 @@ def write_tidy(result, out: Path, catalog_source: Path, *, previous_kept: set | 
     written: dict[str, int] = {}
     new = tidy_figures(result.figures)
     written["replaced"] = _merge(out / config.DATASET_FILES["figures"], new, FIGURE_COLUMNS + ["origin"],
-                                 ["region", "as_of"], ("region", "indicator", "approx", "source", "note", "origin"))
+                                 ["region", "as_of", "indicator"], ("region", "indicator", "approx", "source", "note", "origin"))
     written["figures"] = len(new)
     if len(result.targets) or not (out / config.DATASET_FILES["targets"]).is_file():
         targets = tidy_targets(result.targets)

@@ -107,7 +107,13 @@ def sniff(data: bytes, name: str = "") -> tuple[str, str]:
 def decode_text(data: bytes, name: str = "") -> tuple[str, str]:
     """Text of a CSV or HTML file in UTF-8 (with or without BOM) or GB18030; ``DataError`` when it is neither."""
     if data.startswith(codecs.BOM_UTF8):
-        return data.decode("utf-8-sig"), "utf-8-sig"
+        try:
+            return data.decode("utf-8-sig"), "utf-8-sig"
+        except UnicodeDecodeError as error:
+            line = data[:error.start].count(b"\n") + 1
+            raise DataError(f"文件开头标明是 UTF-8 编码（带 BOM），但第 {line} 行起的内容不是 UTF-8（可能是 GBK/GB18030，"
+                            "两种编码混在了一个文件里），无法确定每个字是什么，所以不读。请在 Excel 中打开后另存为"
+                            "“CSV UTF-8（逗号分隔）”或“Excel 工作簿(*.xlsx)”再导入。", file=name) from None
     for encoding in ("utf-8", "gb18030"):
         try:
             return data.decode(encoding), encoding

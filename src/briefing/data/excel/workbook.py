@@ -228,8 +228,9 @@ def load_dataset_excel(path: str | Path, catalog: pd.DataFrame | None = None, re
     if regions is None and (folder / config.DATASET_FILES["regions"]).is_file():
         regions = load_regions(folder)
     result = read_workbook(path, catalog, regions, parent=parent, year=year)
-    if result.errors:
-        raise ValidationError(result.errors)
+    if result.errors:   # with what the data checks find in the cells that were read: every fault in one run
+        found = check_workbook(result, catalog, regions)
+        raise ValidationError([f for f in found if f.level == "error"], [f for f in found if f.level != "error"])
     meta = read_meta(folder)
     meta = {"name": path.stem, "source": path.name, **meta, "sample": bool(meta.get("sample", False))}
     return workbook_dataset(result, catalog, regions, meta=meta,
@@ -238,10 +239,11 @@ def load_dataset_excel(path: str | Path, catalog: pd.DataFrame | None = None, re
 
 
 def check_workbook(result: WorkbookImport, catalog: pd.DataFrame, regions: pd.DataFrame | None = None) -> list[Finding]:
-    """Everything wrong with a read workbook: the reader's findings, then, when it refused no cell,
-    the data checks of ``validate`` (rates over 100%, negative counts …) pointing at the cells."""
-    if result.errors:
-        return list(result.findings)
+    """Everything wrong with a read workbook: the reader's findings, then the data checks of ``validate`` (rates
+    over 100%, negative counts, a stated rate against its parts …) on the cells it could read, pointing at them."""
+    if result.errors:   # the refused cells are left out; what was read is still checked
+        checks = check_dataset(workbook_dataset(result, catalog, regions), targets_need_figures=False)
+        return [*result.findings, *(f for f in checks if f not in result.findings)]
     return check_dataset(workbook_dataset(result, catalog, regions))  # the reader's warnings come with it
 
 
