@@ -27,7 +27,7 @@ upgrade=()
 common=(--python-version 3.11 --python-platform x86_64-manylinux_2_28 --generate-hashes
         --custom-compile-command "make lock" --quiet)
 
-note='# For CPython 3.11 on Linux x86_64 (manylinux_2_28). Install: pip install --require-hashes -r <this file>'
+note='# For CPython 3.11 on Linux x86_64 (manylinux_2_28). Install: pip install --no-deps --require-hashes -r <this file>'
 
 "$uv" pip compile pyproject.toml requirements/build.in --extra test --extra dask --extra bench \
   "${common[@]}" "${upgrade[@]}" -o requirements/test.lock

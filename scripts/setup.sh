@@ -234,7 +234,15 @@ PY
   fi
   # Bytecode: compiled afterwards on every core (pip compiles one file at a time: 2-3x slower here). Compiled
   # now, not at first import, so that users who cannot write into .venv do not recompile on every run.
-  "${pip[@]}" --no-compile --require-hashes -r "$LOCK"
+  # --no-deps: the lock already pins every package a pinned package needs (uv resolved them). Without it pip
+  # resolves again, and pip 23 (Debian's python3.11 venv) then refuses a pinned package that another one asks
+  # for with extras ("fonttools[woff]") as soon as a newer release exists on the index. `pip check` below
+  # proves that nothing is missing.
+  "${pip[@]}" --no-deps --no-compile --require-hashes -r "$LOCK"
+  if ! check="$(.venv/bin/python -m pip check --disable-pip-version-check 2>&1)"; then
+    printf '锁定文件 %s 不完整，已安装的软件包缺少依赖：\n%s\n请在联网机器上运行 make lock 更新锁定文件。\n' "$LOCK" "$check" >&2
+    exit 1
+  fi
   .venv/bin/python -m compileall -qq -j 0 "$(.venv/bin/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')" || true
   # The project itself: its dependencies are all in the lock; setuptools and wheel too (no build isolation, so no download).
   "${pip[@]}" --no-deps --no-build-isolation -e .

@@ -204,8 +204,15 @@ def test_load_dataset_reads_a_workbook_directly(tmp_path):
     with pytest.raises(ValidationError, match="单元格 B2"):
         load_dataset(book)
     # the reader's warnings reach the pack's data note through check_dataset
+    book.write_bytes(build_workbook({"2024": {"rows": [["地区", "新建基层工会"], ["城关区", "约10"], ["新华区", 5],
+                                                       ["合计", 16]]}}))
+    assert [f.cell for f in check_dataset(load_dataset(book))] == ["B4"]
+    # a rate column of fractions (0.8 for 80%) is refused; written with their % signs, they are read as written
     book.write_bytes(build_workbook({"2024": {"rows": [["地区", "入会率(%)"], ["城关区", 0.8], ["新华区", 0.9]]}}))
-    assert [f.cell for f in check_dataset(load_dataset(book))] == ["B1"]
+    with pytest.raises(ValidationError, match="看来填的是小数"):
+        load_dataset(book)
+    book.write_bytes(build_workbook({"2024": {"rows": [["地区", "入会率(%)"], ["城关区", "0.8%"], ["新华区", "0.9%"]]}}))
+    assert sorted(load_dataset(book).figures["value"]) == [0.8, 0.9]
 
 
 def test_files_that_are_not_workbooks_are_named(tmp_path):

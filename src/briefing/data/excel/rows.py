@@ -23,6 +23,7 @@ class ColumnValues:
     by_row: dict = field(default_factory=dict)
     approx: bool = False
     refused: list = field(default_factory=list)
+    percent_sign: bool = False   # a cell written with its % ("0.96%"): its figure is a percentage as written
 
 
 def read_rows(reader, indicator_cols: list[ColumnInfo]) -> tuple[list[tuple[int, str, str]], list[tuple[int, str]]]:
@@ -111,6 +112,7 @@ def read_values(reader, data_rows, indicator_cols) -> dict[int, "ColumnValues"]:
                 continue
             values[col.index].by_row[r] = value
             values[col.index].approx |= bool(parsed.approx)
+            values[col.index].percent_sign |= parsed.unit == "%"
             reader.take_value(region=code, indicator=col.indicator, year=reader.year, as_of=reader.as_of, row=r,
                               col=col.index, parsed=parsed, value=value, formula=formula, text=converted,
                               column_unit=col.unit, note=note)

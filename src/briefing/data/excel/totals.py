@@ -71,13 +71,17 @@ def check_totals(reader, totals, data_rows, indicator_cols, values) -> None:
                                   + (f"；未核对 {'、'.join(unchecked)}" if unchecked else "") + "。")
 
 def check_fractions(reader, indicator_cols, values) -> None:
-    """A rate column whose values are all at most 1 was probably typed as fractions: say so, change nothing."""
+    """A rate column whose values are all at most 1 was almost surely typed as fractions (0.96 for 96%): refused,
+    so that no pack prints 0.96% for 96%; a column whose cells carry their % sign ("0.96%") is read as written."""
     for col in indicator_cols:
         vals = list(values[col.index].by_row.values())
-        if reader.catalog.at[col.indicator, "kind"] == "rate" and len(vals) >= 2 and 0 < max(vals) <= 1:
-            reader.refuse(f"“{col.header}”一列的比率都不超过 1（如 {vals[0]:g}），按百分数读作 {vals[0]:g}%。"
-                        "如果填的是小数（0.85 表示 85%），请改为百分数或把单元格设为百分比格式后重新导入。",
-                        row=reader.last, col=col.index, value=col.header, column=col.header, level="warning",
+        if reader.catalog.at[col.indicator, "kind"] == "rate" and len(vals) >= 2 and 0 < max(vals) <= 1 \
+                and not values[col.index].percent_sign:
+            reader.refuse(f"“{col.header}”一列的比率都不超过 1（如 {vals[0]:g}），看来填的是小数（{vals[0]:g} 表示 "
+                        f"{vals[0] * 100:g}%）；不能确定是 {vals[0]:g}% 还是 {vals[0] * 100:g}%，这一列不读入。"
+                        "请改为百分数（如 96 或 96%）或把单元格设为百分比格式后重新导入；如果确实都不到 1%，"
+                        "请在数字后写上 %（如“0.96%”）。",
+                        row=reader.last, col=col.index, value=col.header, column=col.header, level="error",
                         indicator=col.indicator)
 
 
