@@ -310,3 +310,21 @@ def test_the_weeks_tables_imported_one_by_one_keep_each_others_figures(tmp_path)
     code = load_regions(out).set_index("name").at["青石县", "code"]
     half = figures[figures["as_of"] == "2025-06-30"].set_index(["region", "indicator"])["value"]
     assert half[(code, "new_unions")] == "13" and half[(code, "new_members")] == "300" and len(half) == 6
+
+
+def test_an_import_piped_into_head_still_writes_its_data_and_prints_no_traceback(tmp_path):
+    # `briefing import … | head`: the reader goes after one line; the import must finish its work quietly.
+    import subprocess
+    import sys
+    forms = [R.per_region_form(tmp_path / "returns", name) for name in ("青石县", "云溪县")]
+    out = tmp_path / "data"
+    R.write_regions_csv(out)
+    proc = subprocess.Popen([sys.executable, "-m", "briefing", "import", str(tmp_path / "returns"), "--out", str(out)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc.stdout.readline()
+    proc.stdout.close()          # as `head -1` does
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=120) == 0, err
+    assert "Traceback" not in err and "BrokenPipe" not in err, err
+    figures = pd.read_csv(out / "figures.csv", dtype=str)
+    assert len(figures) == sum(len(f.figures) for f in forms)

@@ -210,8 +210,47 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class _StdoutToAClosedPipe:
+    """sys.stdout that keeps the command going when the reader of its pipe has gone (``briefing import … | head``):
+    the rest of the output goes to /dev/null, so an import still writes its data, and no traceback is printed."""
+
+    def __init__(self, stream):
+        self._stream = stream
+
+    def _closed_pipe(self) -> None:
+        import os
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        try:
+            os.dup2(devnull, self._stream.fileno())
+        finally:
+            os.close(devnull)
+
+    def write(self, text):
+        try:
+            return self._stream.write(text)
+        except BrokenPipeError:
+            self._closed_pipe()
+            return len(text)
+
+    def flush(self):
+        try:
+            self._stream.flush()
+        except BrokenPipeError:
+            self._closed_pipe()
+
+    def __getattr__(self, name):
+        return getattr(self._stream, name)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    stdout = sys.stdout
+    if hasattr(stdout, "fileno"):
+        try:
+            stdout.fileno()
+            sys.stdout = _StdoutToAClosedPipe(stdout)
+        except (OSError, ValueError):   # pytest's capture and other in-memory streams: nothing to guard
+            pass
     try:
         return args.func(args)
     except BriefingError as exc:
@@ -220,6 +259,10 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("已中断。已完成的简报保留；重新运行将只生成未完成的部分。", file=sys.stderr)
         return 130
+    finally:
+        if isinstance(sys.stdout, _StdoutToAClosedPipe):
+            sys.stdout.flush()
+            sys.stdout = stdout
 
 
 if __name__ == "__main__":
