@@ -328,3 +328,38 @@ def test_an_import_piped_into_head_still_writes_its_data_and_prints_no_traceback
     assert "Traceback" not in err and "BrokenPipe" not in err, err
     figures = pd.read_csv(out / "figures.csv", dtype=str)
     assert len(figures) == sum(len(f.figures) for f in forms)
+
+
+def test_the_same_figures_in_two_tables_are_read_once_and_different_ones_stop_the_import(tmp_path):
+    # The week's folder holds the counties' table and the 市总's copy of it: the same numbers are read once with a
+    # hint naming both files; one differing number is an error that shows both numbers, and nothing is written.
+    out = tmp_path / "data"
+    R.write_regions_csv(out)
+    columns = {"新建基层工会（家）": [12, 7], "新发展会员（人）": [300, 120]}
+    counties = _table(tmp_path / "各县区.xlsx", "2025年1-6月组织建设情况", columns)
+    city = _table(tmp_path / "市总汇总.xlsx", "2025年1-6月组织建设情况", columns)
+    res = import_returns([counties, city], out)
+    assert res.written and not res.errors
+    hints = [f for f in res.findings if "只读入一份" in f.message]
+    assert len(hints) == 1 and hints[0].file == "市总汇总.xlsx" and "各县区.xlsx" in hints[0].message
+    assert "4 个数字（如 B3、C3、B4、C4）" in hints[0].message
+    assert len(pd.read_csv(out / "figures.csv", dtype=str)) == 4
+
+    out2 = tmp_path / "data2"
+    R.write_regions_csv(out2)
+    city = _table(tmp_path / "市总汇总.xlsx", "2025年1-6月组织建设情况", {**columns, "新发展会员（人）": [310, 120]})
+    res = import_returns([counties, city], out2)
+    assert not res.written and not (out2 / "figures.csv").exists()
+    [error] = [f for f in res.errors if "不一致" in f.message]
+    assert error.file == "市总汇总.xlsx" and "各县区.xlsx" in error.message and "C3 是 310，C3 是 300" in error.message
+
+
+def test_the_weeks_tables_imported_together_are_one_import(tmp_path):
+    # Two tables of one half-year with other indicators are not "two sheets of one period": one run reads both.
+    out = tmp_path / "data"
+    R.write_regions_csv(out)
+    first = _table(tmp_path / "组织建设.xlsx", "2025年1-6月组织建设情况", {"新建基层工会（家）": [12, 7]})
+    second = _table(tmp_path / "送温暖.xlsx", "2025年1-6月送温暖情况", {"签订集体合同（份）": [40, 22]})
+    res = import_returns([first, second], out)
+    assert res.written and not res.errors, [f.message for f in res.errors]
+    assert len(pd.read_csv(out / "figures.csv", dtype=str)) == 4

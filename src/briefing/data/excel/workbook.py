@@ -154,8 +154,10 @@ def _merge_previous(ctx: Context) -> list[dict]:
 
 
 def _check_twice(rows: list[dict], ctx: Context) -> list[dict]:
-    """One region's figures of one period read from two places (a county's form imported twice): one error per
-    pair of sheets naming both; the second copy is left out (so no later check reports it again)."""
+    """One region's figures of one period read from two places (a county's form and the 市总's sheet, or a form
+    imported twice): one finding per pair of sheets naming both; the second copy is left out (so no later check
+    reports it again). Where every repeated figure is the same number, it is a hint (read once); where one differs,
+    an error that shows both numbers, since nothing says which is right."""
     first: dict[tuple, dict] = {}
     out, twice = [], {}
     for row in rows:
@@ -163,28 +165,41 @@ def _check_twice(rows: list[dict], ctx: Context) -> list[dict]:
         other = first.setdefault(key, row)
         if other is not row and (other["file"], other["sheet"]) != (row["file"], row["sheet"]):
             if not row.get("previous"):
-                twice.setdefault((row["file"], row["sheet"], other["file"], other["sheet"]), []).append(row)
+                twice.setdefault((row["file"], row["sheet"], other["file"], other["sheet"]), []).append((row, other))
             continue
         out.append(row)
-    for (file, sheet, other_file, other_sheet), dup in twice.items():
-        cells = "、".join(r["cell"] for r in dup[:5]) + ("等" if len(dup) > 5 else "")
-        ctx.findings.append(Finding("error", f"与 {other_file} 工作表“{other_sheet}”是同一地区同一时期的数字（{len(dup)} 个重复，"
-                                             f"如 {cells}）。同一地区同一时期只能有一份报表：请删去重复的文件或工作表后重新导入。",
-                                    file=file, sheet=sheet, region=dup[0]["region"]))
+    for (file, sheet, other_file, other_sheet), pairs in twice.items():
+        where = f"{other_file} 工作表“{other_sheet}”"
+        differ = [(r, o) for r, o in pairs if abs(r["value"] - o["value"]) > 1e-9 or bool(r["approx"]) != bool(o["approx"])]
+        if not differ:
+            cells = "、".join(r["cell"] for r, _ in pairs[:5]) + ("等" if len(pairs) > 5 else "")
+            ctx.findings.append(Finding("warning", f"{len(pairs)} 个数字（如 {cells}）与 {where} 中同一地区同一时期的数字相同，"
+                                                   "只读入一份。如果这是重复放进来的文件，可以删去。",
+                                        file=file, sheet=sheet, region=pairs[0][0]["region"]))
+            continue
+        shown = "；".join(f"{r['cell']} 是 {r['value']:g}，{o['cell']} 是 {o['value']:g}" for r, o in differ[:5]) \
+            + ("等" if len(differ) > 5 else "")
+        ctx.findings.append(Finding("error", f"与 {where} 是同一地区同一时期的数字，{len(differ)} 个不一致（{shown}）。"
+                                             "不能确定哪份是对的：请核对后删去或改正其中一份，再重新导入。",
+                                    file=file, sheet=sheet, region=differ[0][0]["region"]))
     return out
 
 
 def _check_periods(sheets: list[SheetReport], ctx: Context) -> None:
-    seen: dict[pd.Timestamp, str] = {}
+    """Two sheets of one workbook with the same period and the same indicators: a copied sheet whose year was not
+    changed. Sheets of other files, or with other indicators (组织建设 and 送温暖 of one half-year), are not."""
+    seen: dict[tuple, SheetReport] = {}
     for s in sheets:
         if s.as_of is None or s.note or s.shape != "横表":
             continue
-        if s.as_of in seen:
-            ctx.findings.append(Finding("error", f"与工作表“{seen[s.as_of]}”是同一时期（截至 {s.as_of:%Y-%m-%d}）的数据。"
+        indicators = {c.indicator for c in s.columns if getattr(c, "role", "") == "indicator"}
+        other = seen.get((s.file, s.as_of))
+        if other is not None and indicators & {c.indicator for c in other.columns if getattr(c, "role", "") == "indicator"}:
+            ctx.findings.append(Finding("error", f"与工作表“{other.name}”是同一时期（截至 {s.as_of:%Y-%m-%d}）的数据。"
                                                  "一个时期只能有一张表：请删去重复的工作表，或改正工作表名称中的年份。",
-                                        file=ctx.file, sheet=s.name, value=s.name))
+                                        file=s.file, sheet=s.name, value=s.name))
         else:
-            seen[s.as_of] = s.name
+            seen.setdefault((s.file, s.as_of), s)
 
 
 def _level(name: str) -> tuple[str, str]:
