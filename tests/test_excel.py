@@ -168,7 +168,7 @@ def test_import_command_writes_tidy_files_that_load_back(tmp_path, capsys):
     out = tmp_path / "city"
     assert main(["import", str(book), "--out", str(out), "--parent", "示例市"]) == 0
     printed = capsys.readouterr().out
-    assert "读取 县区年报.xlsx：" in printed and "已写入" in printed and "figures.csv 本次 27 行" in printed
+    assert "读取 县区年报.xlsx，Excel 工作簿（.xlsx）：" in printed and "已写入" in printed and "figures.csv 本次 27 行" in printed
     figures = (out / "figures.csv").read_text(encoding="utf-8")
     assert "'=HYPERLINK" in figures  # a cell a spreadsheet would run is written inert
     assert ",2024年!H6" in figures   # every figure says which cell it came from

@@ -363,3 +363,12 @@ def test_the_weeks_tables_imported_together_are_one_import(tmp_path):
     res = import_returns([first, second], out)
     assert res.written and not res.errors, [f.message for f in res.errors]
     assert len(pd.read_csv(out / "figures.csv", dtype=str)) == 4
+
+
+def test_the_report_of_one_csv_states_its_encoding_and_counts_the_target_indicators(built, regions):
+    ret = built("targets_list_csv_gb18030")
+    res = read(ret, regions)
+    text = res.summary()
+    assert f"读取 {ret.files[0].name}，CSV" in text and "GB18030/GBK" in text
+    [line] = [line for line in text.splitlines() if "读入目标" in line]
+    assert f"指标 {len({t.indicator for t in ret.targets})} 个" in line and len(ret.targets) > 0

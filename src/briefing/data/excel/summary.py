@@ -17,7 +17,7 @@ def import_summary(result, extra: list) -> str:
         by_file.setdefault(s.file, []).append(s)
     described = dict(result.files)
     for file, sheets in by_file.items():
-        lines.append(f"读取 {file}{'（' + described[file] + '）' if described.get(file) and len(by_file) > 1 else ''}：")
+        lines.append(f"读取 {file}{'，' + described[file] if described.get(file) else ''}：")
         for s in sheets:
             lines += _sheet_lines(s, result)
     if result.new_regions:
@@ -32,7 +32,10 @@ def _sheet_lines(s, result) -> list[str]:
         return [f"  工作表“{s.name}”：{s.note}"]
     figures = result.figures[(result.figures["file"] == s.file) & (result.figures["sheet"] == s.name)] \
         if len(result.figures) else result.figures
-    n_ind = figures["indicator"].nunique() if len(figures) else len([c for c in s.columns if c.role == "indicator"])
+    targets = result.targets[(result.targets["file"] == s.file) & (result.targets["sheet"] == s.name)] \
+        if len(result.targets) else result.targets
+    read = targets if s.shape.startswith("目标") else figures
+    n_ind = read["indicator"].nunique() if len(read) else len([c for c in s.columns if c.role == "indicator"])
     head = f"第 {s.header_rows[0]}–{s.header_rows[1]} 行" if s.header_rows else "未找到"
     where = f"；地区取自{s.region_from}" if s.region_from else ""
     shape = f"{s.shape}，" if s.shape else ""
