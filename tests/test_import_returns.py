@@ -372,3 +372,13 @@ def test_the_report_of_one_csv_states_its_encoding_and_counts_the_target_indicat
     assert f"读取 {ret.files[0].name}，CSV" in text and "GB18030/GBK" in text
     [line] = [line for line in text.splitlines() if "读入目标" in line]
     assert f"指标 {len({t.indicator for t in ret.targets})} 个" in line and len(ret.targets) > 0
+
+
+def test_a_rate_over_100_percent_from_its_parts_names_the_sheet_and_both_cells(tmp_path):
+    out = tmp_path / "data"
+    R.write_regions_csv(out)
+    book = _table(tmp_path / "建会.xlsx", "2025年1-6月建会情况", {"已建会企业（家）": [120, 40], "应建会企业（家）": [100, 50]})
+    res = import_returns([book], out)
+    [error] = [f for f in res.errors if "超过 100%" in f.message and f.message.startswith("青石县")]
+    assert error.file == "建会.xlsx" and error.sheet == "2025年1-6月" and error.cell == "B3"
+    assert "（分子在 B3，分母在 C3）" in error.message and not res.written

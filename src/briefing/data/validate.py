@@ -252,10 +252,6 @@ def _consistency_block(ds: Dataset, keys: _Keys, sel: np.ndarray, t0: int, n_t: 
     def region_date(rr, tt):
         return f"{_region(ds, codes[rr])}{_when(keys.dates[t0 + tt])}"
 
-    def rows_of(rr, tt, ii):
-        p = pos[rr, tt, ii]
-        return int(ds.figures["file_row"].iat[p]) if p >= 0 else None
-
     # a parent's own figure against the sum of its children
     diff = np.abs(own - children_sum)
     flagged = np.argwhere(~np.isnan(diff) & (diff > PARENT_TOLERANCE))
@@ -279,13 +275,24 @@ def _consistency_block(ds: Dataset, keys: _Keys, sel: np.ndarray, t0: int, n_t: 
 
         def over_finding(idx, k=k, num_i=num_i, den_i=den_i, computed=computed):
             rr, tt = idx
-            lines = [rows_of(rr, tt, num_i), rows_of(rr, tt, den_i)]
-            at = (f"（分子在第 {lines[0]} 行，分母在第 {lines[1]} 行）" if all(lines) else "（由下级汇总）"
-                  if not any(lines) else "")
+            at, where = "（由下级汇总）", dict(file=ffile)
+            if pos[rr, tt, num_i] >= 0 and pos[rr, tt, den_i] >= 0:
+                (num_at, num_origin), (den_at, den_origin) = (_place(ds, int(pos[rr, tt, i])) for i in (num_i, den_i))
+                if num_at.get("cell"):      # read from a return: its sheet and cells, as the analyst sees them
+                    same = num_at["file"] == den_at["file"] and num_at["sheet"] == den_at["sheet"]
+                    at = (f"（分子在 {num_at['cell']}，分母在 {den_at['cell']}）" if same else
+                          f"（分子在 {num_at['file']} 工作表“{num_at['sheet']}”{num_at['cell']}，分母在 "
+                          f"{den_at['file']} 工作表“{den_at['sheet']}”{den_at['cell']}）")
+                    where = {k2: v for k2, v in num_at.items() if k2 != "column"}
+                else:
+                    at = f"（分子在第 {num_at['row']} 行，分母在第 {den_at['row']} 行）"
+                    at += "".join(o for o in (num_origin, den_origin) if o)
+            elif pos[rr, tt, num_i] >= 0 or pos[rr, tt, den_i] >= 0:
+                at = ""
             return Finding("error", f"{region_date(rr, tt)}“{names.iat[k]}”算得 {computed[rr, tt]:.1f}%，超过 100%："
                                     f"分子“{names.iat[num_i]}”{_num(num[rr, tt])} 大于分母“{names.iat[den_i]}”"
                                     f"{_num(den[rr, tt])}{at}。请核对这两个数。",
-                           file=ffile, region=codes[rr], indicator=cat.index[k])
+                           region=codes[rr], indicator=cat.index[k], **where)
         out += _capped(over, over_finding, "error", "比率算得超过 100%", ffile)
 
         st = stated[:, :, j]
