@@ -51,6 +51,28 @@ def make_dataset(folder: Path, figures: list, targets: list | None = None, *, sa
     return folder
 
 
+def pytest_configure(config):
+    """The charts drawn by one test run go to one fresh folder that every test and xdist worker shares (workers
+    inherit the environment): the same chart of the same sample region is drawn once per run, not once per test,
+    and the user's own ~/.cache is neither read nor written. A folder given in BRIEFING_CHART_CACHE is kept."""
+    import os
+    import tempfile
+    if hasattr(config, "workerinput") or os.environ.get("BRIEFING_CHART_CACHE"):
+        return
+    folder = tempfile.mkdtemp(prefix="briefing-test-charts-")
+    os.environ["BRIEFING_CHART_CACHE"] = folder
+    config._briefing_chart_cache = folder
+
+
+def pytest_unconfigure(config):
+    import os
+    import shutil
+    folder = getattr(config, "_briefing_chart_cache", None)
+    if folder:
+        shutil.rmtree(folder, ignore_errors=True)
+        os.environ.pop("BRIEFING_CHART_CACHE", None)
+
+
 # The long poles start first, so that parallel workers (``pytest -n``) fill the time around them.
 LONG_POLES = ("test_bench_smoke.py", "test_meetingbook.py", "test_bundle.py", "test_crashes.py", "test_onepage.py")
 
