@@ -83,3 +83,27 @@ def test_the_lead_and_names_are_text(tiny):
     html = bulletin_body(m, regions, meeting, list(regions["name"]))
     assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;东区" in html
     assert "现将有关情况通报如下" in unescape(html) and "关于2025年全市工会主要工作指标完成情况的通报" in html
+
+
+def test_at_mid_year_a_rate_short_of_its_year_end_target_is_not_lagging_unless_its_pace_will_miss_it(tmp_path):
+    # 30 June: 入会率 targets "90%以上" are due at year end (rule 8). 东区 88% rising 8 points a year reaches them,
+    # 西县 85% standing still does not (▲), 南县 95% has. The city's regions table as `briefing import` writes it
+    # (level 上级) still gives 全市, and the one 产业工会 is said, not silently left out.
+    figures = []
+    for region, (now, before) in {"A1": (880, 800), "A2": (850, 850), "A3": (950, 940), "B1": (300, 290)}.items():
+        for year, members in ((2026, now), (2025, before)):
+            figures += [(region, year, f"{year}-06-30", "members", members), (region, year, f"{year}-06-30", "workers", 1000)]
+    targets = [(r, 2026, "membership_rate", 90, "threshold", "市总") for r in ("A1", "A2", "A3", "B1")]
+    folder = make_dataset(tmp_path / "mid", figures, targets)
+    regions = (folder / "regions.csv").read_text(encoding="utf-8").replace("C0,甲市,甲市总工会,市,市", "C0,甲市,甲市总工会,上级,上级")
+    (folder / "regions.csv").write_text(regions + "B1,教育工会,市教育工会,产业工会,产业工会,C0,4\n", encoding="utf-8")
+    ds = load_dataset(folder)
+    m = compute_metrics(ds, 2026, "2026-06-30")
+    meeting = load_meeting("params/sample-midyear-2026.yaml")
+    html = unescape(bulletin_body(m, ds.regions, meeting, list(ds.regions["name"])))
+    rows = {r["region"]: r["cells"] for r in rows_of(html) if r["indicator"] == "membership_rate"}
+    assert rows["A1"][8] == "" and rows["A3"][8] == ""
+    assert rows["A2"][8] == "▲按目前速度年底前难以达到目标"
+    assert "西县按目前速度年底前难以达到目标要求" in html and "进度滞后于时间进度" not in html
+    assert "关于2026年1—6月全市工会主要工作指标完成情况的通报" in html
+    assert "教育工会是本次通报中唯一的产业工会，没有同级单位可以比较，不列入排名。" in html

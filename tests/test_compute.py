@@ -151,7 +151,8 @@ def test_lower_is_better_targets_ranks_and_changes(tmp_path):
     # "控制在20件以内": 18 is within, 25 is 5 over; no completion ratio for a ceiling
     assert bool(a1["met"]) and a1["status"] == "控制在目标内" and a1["target_bound"] == "以内" and a1["gap"] == 0
     assert not bool(a2["met"]) and a2["status"] == "超出控制目标" and a2["gap"] == 5 and np.isnan(a2["completion"])
-    assert not bool(a3["met"]) and a3["target_bound"] == "以下" and a3["gap"] == 2     # "10件以下": 12 is 2 over
+    # "10件以下" of a flow caps the year's total as "控制在10件以内" does: 12 is 2 over the ceiling
+    assert not bool(a3["met"]) and a3["target_bound"] == "以内" and a3["gap"] == 2 and a3["status"] == "超出控制目标"
     # fewer is better: 2025 A3 12 (1st), A1 18 (2nd), A2 25 (3rd); 2024 A2 6, A3 9, A1 20
     assert [row(m, r, "petitions")["rank"] for r in ("A3", "A1", "A2")] == [1, 2, 3]
     assert [row(m, r, "petitions")["rank_change"] for r in ("A3", "A1", "A2")] == [1, 1, -2]
@@ -471,3 +472,21 @@ def test_a_likely_typo_takes_no_rank_and_pushes_no_peer_down(tmp_path):
     assert [row(m, r, "new_unions")["rank"] for r in ("A1", "A2")] == [1, 2]
     assert {row(m, r, "new_unions")["peers"] for r in ("A1", "A2")} == {2}
     assert not bool(row(m, "A1", "new_unions")["doubtful"])
+
+
+def test_a_ceiling_on_a_flow_is_kept_so_far_at_mid_year_and_at_risk_when_its_pace_passes_it(tmp_path):
+    # "控制在55件以内" arrives from a 目标任务分解表 as a threshold on 信访 (fewer is better, counted over the year):
+    # at mid-year 30 cases are within 55 so far, but 30 ÷ 50% = 60 for the year passes it (rule 8); 20 do not.
+    ds = load_dataset(make_dataset(tmp_path, [
+        ("A1", 2026, "2026-06-30", "petitions", 30), ("A2", 2026, "2026-06-30", "petitions", 20),
+        ("A1", 2025, "2025-06-30", "petitions", 28), ("A2", 2025, "2025-06-30", "petitions", 21)],
+        targets=[("A1", 2026, "petitions", 55, "threshold", "市总"), ("A2", 2026, "petitions", 55, "threshold", "市总")]))
+    m = compute_metrics(ds, 2026, "2026-06-30")
+    a1, a2 = row(m, "A1", "petitions"), row(m, "A2", "petitions")
+    assert a1["target_bound"] == a2["target_bound"] == "以内" and a1["status"] == a2["status"] == "控制在目标内"
+    assert bool(a1["at_risk"]) and a1["projection"] == 60 and not bool(a2["at_risk"])
+    from briefing.present.narrate import _counts, phrase_target
+    assert phrase_target(a1) == "目前在“55件以内”的控制目标之内，但按目前速度全年将达到60件左右，超出控制目标"
+    assert phrase_target(a2) == "目前在“55件以内”的控制目标之内"
+    counts = _counts(m[m["region"].isin(["A1", "A2"]) & m["target"].notna()])
+    assert counts["reached"] == 0 and counts["open"] == 2 and counts["risk"] == 1

@@ -114,7 +114,8 @@ def compute_metrics(ds: Dataset, year: int, as_of: str | dt.date | None = None, 
     has, had = ~np.isnan(cur.value), ~np.isnan(prev.value)
     k, kp = half_up_scaled(cur.value, dec), half_up_scaled(prev.value, dec)   # shown figures × 10^decimals
     yoy = _year_over_year(k, kp, has, had, cat.is_rate[None, :], scale)                     # rule 2
-    done = _completion(k / scale, target, threshold, has, cat.is_rate[None, :], cat.lower[None, :])  # rule 3
+    done = _completion(k / scale, target, threshold, has, cat.is_rate[None, :], cat.lower[None, :],  # rule 3
+                       cat.is_flow[None, :])
     incomplete = has & (cur.incomplete | (had & prev.incomplete))
     _no_claims_on_incomplete(yoy, done, incomplete)                                          # rule 5
 
@@ -213,11 +214,13 @@ def _year_over_year(k, kp, has, had, is_rate, scale) -> dict:
     return {"change": change, "pct_ok": pct_ok, "change_pct": change_pct, "yoy": yoy}
 
 
-def _completion(shown, target, threshold, has, is_rate, lower) -> dict:
-    """Rule 3: completion, met, gap, 超额 and the status word of each target, on shown figures."""
+def _completion(shown, target, threshold, has, is_rate, lower, is_flow) -> dict:
+    """Rule 3: completion, met, gap, 超额 and the status word of each target, on shown figures. A threshold on a
+    flow where lower is better ("控制在55件以内", "55件以下" of 信访 for the year) caps the year's total: a ceiling."""
     has_target = ~np.isnan(target)
     judged = has_target & has
     absolute = has_target & ~threshold
+    ceiling = (absolute & lower) | (has_target & threshold & lower & is_flow & ~is_rate)
     ratio_kind = absolute & ~is_rate & ~lower
     with np.errstate(divide="ignore", invalid="ignore"):
         completion = np.where(judged & ratio_kind & (target > 0), shown / target * 100.0, np.nan)
@@ -225,13 +228,13 @@ def _completion(shown, target, threshold, has, is_rate, lower) -> dict:
         gap = np.where(judged, np.maximum(np.where(lower, shown - target, target - shown), 0.0), np.nan)
     gap = np.round(gap, 10)  # the difference of two decimals, without float dust
     exceeded = judged & (half_up_scaled(completion, PERCENT_DECIMALS) > 100 * 10 ** PERCENT_DECIMALS)
-    bound = np.select([has_target & (threshold | (absolute & is_rate)) & ~lower,
-                       has_target & (threshold | (absolute & is_rate)) & lower, absolute & lower],
-                      ["以上", "以下", "以内"], default="").astype(object)
+    bound = np.select([ceiling & ~(absolute & is_rate), has_target & (threshold | (absolute & is_rate)) & ~lower,
+                       has_target & (threshold | (absolute & is_rate)) & lower],
+                      ["以内", "以上", "以下"], default="").astype(object)
     target_type = np.where(has_target, np.where(threshold, "threshold", "absolute"), "").astype(object)
     return {"has_target": has_target, "judged": judged, "ratio_kind": ratio_kind, "completion": completion,
             "met": met, "gap": gap, "exceeded": exceeded, "bound": bound, "target_type": target_type,
-            "ceiling": absolute & lower}
+            "ceiling": ceiling}
 
 
 def _status(done: dict, paced, pace, mid_year: bool) -> np.ndarray:

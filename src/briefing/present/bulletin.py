@@ -14,24 +14,35 @@ import pandas as pd
 
 from ..formatting import format_change, format_points, format_value
 from ..params import Meeting
+from ..compute import OPEN_STATUS, PROBLEM_STATUS, STATUS
 from .narrate import ORDINALS, scope_word
 
 GROUP_TITLES = {"县(市)区": "县(市)区总工会", "产业工会": "产业工会"}
 
 
 def _is_lagging(r: pd.Series) -> bool:
-    if r["pace"] == "滞后":
-        return True
-    return not r["pace"] and pd.notna(r["met"]) and not bool(r["met"])
+    """A unit marked ▲: behind time (a paced flow), a target missed at year end or a ceiling passed, or, before
+    year end, a target due at year end that its present speed will not reach (compute rules 4 and 8). A rate or a
+    stock short of its year-end target at mid-year is remaining work, not lagging."""
+    return r.get("status") in PROBLEM_STATUS or _heading_to_miss(r)
+
+
+def _heading_to_miss(r: pd.Series) -> bool:
+    status = r.get("status")
+    at_risk = r.get("at_risk", False)
+    return (status in OPEN_STATUS or status == STATUS["within"]) and pd.notna(at_risk) and bool(at_risk)
 
 
 def _lag_note(r: pd.Series) -> str:
-    if r["pace"] == "滞后":
+    status = r.get("status")
+    if status == STATUS["behind"]:
         return f"进度滞后{format_points(-r['pace_gap'], 1)}"
-    if r.get("status") in ("未完成",):
-        return "未完成年度目标"
-    if r.get("status") == "超出目标":
+    if status == STATUS["over"]:
         return "超出控制目标"
+    if _heading_to_miss(r):
+        return "按目前速度全年将超出控制目标" if status == STATUS["within"] else "按目前速度年底前难以达到目标"
+    if status == STATUS["unmet"]:
+        return "未完成年度目标"
     return "未达到目标要求"
 
 
@@ -94,10 +105,14 @@ def indicator_section(rows: pd.DataFrame, heading: str, mid_year: bool) -> str:
     first = rows.iloc[0]
     unit, period = first["unit"], ("本期" if mid_year else "本年")
     last = "上年同期" if mid_year else "上年"
-    lagging = [r["label"] for _, r in rows.iterrows() if pd.notna(r["value"]) and _is_lagging(r)]
+    shown = rows[rows["value"].notna()]
+    behind = [r["label"] for _, r in shown.iterrows() if _is_lagging(r) and not _heading_to_miss(r)]
+    risky = [r["label"] for _, r in shown.iterrows() if _heading_to_miss(r)]
     text = _top_sentence(rows)
-    if lagging:
-        text += f"{_names(lagging)}{'进度滞后于时间进度' if mid_year else '未完成年度目标'}，需加大工作力度。"
+    if behind:
+        text += f"{_names(behind)}{'进度滞后于时间进度' if mid_year else '未完成年度目标'}，需加大工作力度。"
+    if risky:
+        text += f"{_names(risky)}按目前速度年底前难以达到目标要求，需加大工作力度。"
     body = []
     for _, r in rows.iterrows():
         dec = int(r["decimals"])
@@ -132,6 +147,7 @@ def bulletin_body(metrics: pd.DataFrame, regions: pd.DataFrame, meeting: Meeting
     codes = [c for c in regions.index if regions.at[c, "name"] in set(names)]
     tier1 = (metrics[metrics["tier"] == 1].drop_duplicates("indicator").sort_values(["theme_order", "order"]))
     groups = []   # (parent code, group, peer codes in regions.csv order)
+    alone = []    # (group, name): a unit with no peer to be ranked against, said rather than dropped
     parents = [p for p in dict.fromkeys(regions.loc[codes].sort_values(["depth", "order"])["parent"]) if p]
     for parent in parents:
         kids = regions[(regions["parent"] == parent) & regions.index.isin(codes)].sort_values("order")
@@ -139,11 +155,13 @@ def bulletin_body(metrics: pd.DataFrame, regions: pd.DataFrame, meeting: Meeting
             peers = list(kids.index[kids["group"] == group])
             if len(peers) >= 2:
                 groups.append((parent, group, peers))
+            else:
+                alone.append((group, regions.at[peers[0], "name"]))
     if not groups:
         return '<p>本次会议的地区中没有可以相互比较的同级单位，不作排名通报。</p>'
     top = groups[0][0]
     top_name = regions.at[top, "union_name"] if top else ""
-    scope = scope_word(regions.at[top, "level"], regions.at[top, "group"]) if top else "全地区"
+    scope = scope_word(regions.at[top, "level"], regions.at[top, "group"], regions.at[top, "name"]) if top else "全地区"
     addressees = "，".join(f"各{GROUP_TITLES.get(g, g)}" for g in dict.fromkeys(g for _, g, _ in groups))
     parts, lagging_units, clean_units = [], {}, []
     for n, (parent, group, peers) in enumerate(groups):
@@ -191,6 +209,8 @@ def bulletin_body(metrics: pd.DataFrame, regions: pd.DataFrame, meeting: Meeting
             f'<h1>关于{escape(period)}{escape(scope)}工会主要工作指标完成情况的通报</h1>'
             f'<p class="addressee">{escape(addressees)}：</p><p class="lead">{escape(lead)}</p>'
             f'<p class="lead">{escape(overall)}</p>' + "".join(parts)
+            + "".join(f'<p class="lead">{escape(name)}是本次通报中唯一的{escape(GROUP_TITLES.get(group, group))}，'
+                      '没有同级单位可以比较，不列入排名。</p>' for group, name in alone)
             + f'<p class="lead">{escape(closing)}</p>'
             + '<p class="note">说明：名次按各指标本期数值在同级单位中排列（比率类按比率高低，“受理来信来访”等以少为好的指标按由少到多），'
               '数值相同的并列同一名次，下一名次顺延；名次变化与上年同期名次比较；比率的同比变化以百分点表示；▲为未完成目标或进度滞后。</p>'

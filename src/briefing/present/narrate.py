@@ -95,9 +95,12 @@ def phrase_target(row: pd.Series) -> str:
     status = row.get("status", "")
     goal = format_goal(row["target"], row["unit"], int(row["decimals"]), bound)
     if status in (STATUS["within"], STATUS["over"]):  # a ceiling: "控制在120件以内"
-        if status == STATUS["within"]:
+        if status == STATUS["over"]:
+            return f"超出“{goal}”的控制目标{_gap_text(row)}"
+        if not _mid_year(row.get("as_of")):   # before year end a ceiling on the year is kept so far (rule 8)
             return f"控制在“{goal}”的目标之内"
-        return f"超出“{goal}”的控制目标{_gap_text(row)}"
+        at = format_amount(row["projection"], row["unit"], int(row["decimals"])) if row.get("at_risk") == True else ""  # noqa: E712
+        return f"目前在“{goal}”的控制目标之内" + (f"，但按目前速度全年将达到{at}左右，超出控制目标" if at else "")
     if row["target_type"] == "threshold" or row["kind"] == "rate":
         if bool(row["met"]):
             return f"达到“{goal}”的目标要求"
@@ -280,12 +283,20 @@ def narrate_ranks(metrics: pd.DataFrame, area: str, group: str = "同级单位",
     return text
 
 
+def _mid_year(as_of) -> bool:
+    return as_of is not None and pd.notna(as_of) and pd.Timestamp(as_of).strftime("%m-%d") != "12-31"
+
+
 def _counts(t: pd.DataFrame) -> dict:
+    """How many targets are in each state; before year end a ceiling kept so far is still open (rule 8)."""
     status = t["status"]
-    return {"reached": int(status.isin(REACHED).sum()), "exceeded": int((status == STATUS["exceeded"]).sum()),
+    kept_so_far = (status == STATUS["within"]) & (len(t) > 0 and "as_of" in t and _mid_year(t["as_of"].iloc[0]))
+    open_ = status.isin(OPEN_STATUS) | kept_so_far
+    return {"reached": int((status.isin(REACHED) & ~kept_so_far).sum()),
+            "exceeded": int((status == STATUS["exceeded"]).sum()),
             "on": int(status.isin([STATUS["on_pace"], STATUS["ahead"]]).sum()),
-            "behind": int((status == STATUS["behind"]).sum()), "open": int(status.isin(OPEN_STATUS).sum()),
-            "risk": int((status.isin(OPEN_STATUS) & t.get("at_risk", False)).sum()),
+            "behind": int((status == STATUS["behind"]).sum()), "open": int(open_.sum()),
+            "risk": int((open_ & t.get("at_risk", False)).sum()),
             "failed": int(status.isin([STATUS["unmet"], STATUS["short"], STATUS["over"]]).sum())}
 
 
@@ -306,12 +317,11 @@ def narrate_completion(metrics: pd.DataFrame, scope: str) -> str:
     c = _counts(t)
     check = f"另有{n_doubtful}项数据待核实，未计入。" if n_doubtful else ""
     if (t["pace"] != "").any() or c["open"]:
-        text = f"对照年度目标，{scope}{len(t)}项量化指标中，{c['reached']}项已完成或达标"
-        if c["on"] or c["behind"]:
-            text += f"，{c['on']}项进度正常，{c['behind']}项进度滞后"
-        text += "。"
+        parts = ([f"{c['reached']}项已完成或达标"] if c["reached"] else []) \
+            + ([f"{c['on']}项进度正常", f"{c['behind']}项进度滞后"] if c["on"] or c["behind"] else [])
+        text = f"对照年度目标，{scope}{len(t)}项量化指标中，" + ("，".join(parts) + "。" if parts else "")
         if c["open"]:
-            text += f"另有{c['open']}项为年末考核的目标，尚在推进"
+            text += f"{'另有' if parts else ''}{c['open']}项为年末考核的目标，尚在推进"
             text += f"，其中{c['risk']}项按目前速度年底前难以完成。" if c["risk"] else "。"
         over = int((t["status"] == STATUS["over"]).sum())
         if over:

@@ -288,8 +288,10 @@ def show_next_targets(pack: Pack) -> Html:
     rows = []
     for _, r in t.sort_values("order").iterrows():
         ind = cat.loc[r["indicator"]]
-        goal = (narrate.format_goal(r["target"], ind["unit"], int(ind["decimals"]),
-                                    "以下" if ind["direction"] == "lower" else "以上") if r["target_type"] == "threshold"
+        lower = ind["direction"] == "lower"
+        bound = ("以内" if lower and ind["kind"] == "flow" else "以下") if lower else "以上"  # compute rule 3's words
+        goal = (narrate.format_goal(r["target"], ind["unit"], int(ind["decimals"]), bound)
+                if r["target_type"] == "threshold" or (lower and ind["kind"] != "rate")
                 else format_amount(r["target"], ind["unit"], int(ind["decimals"])))
         now = cur["value"].get(r["indicator"])
         now_text = format_amount(now, ind["unit"], int(ind["decimals"])) if now is not None and pd.notna(now) else "—"
