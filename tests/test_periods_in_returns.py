@@ -222,13 +222,24 @@ def test_dated_columns_under_本期_and_上年同期():
     assert_read_at(read(form([NO_YEAR], header=top, two_row=dates)), JUNE)
 
 
-def test_a_previous_column_of_another_period_is_not_read():
-    header = [*HEADER[:3], "本期", "上年同期", "增减(%)"]
-    dates = [None, None, None, "2025年1-6月", "2024年", None]
+@pytest.mark.parametrize("previous, dated, should", [
+    ("上年同期", "2024年1-9月", "2024年1—6月"),
+    ("上年同期", "2023年1-6月", "2024年1—6月"),
+    ("上年", "2024年", "2024年1—6月"),          # 上年 over a bare year: the whole of 2024, not its first half
+])
+def test_a_previous_column_of_another_period_is_not_read(previous, dated, should):
+    header = [*HEADER[:3], "本期", previous, "增减(%)"]
+    dates = [None, None, None, "2025年1-6月", dated, None]
     res = read(form([NO_YEAR], header=header, two_row=dates))
     assert len(res.errors) == 1 and res.errors[0].cell == "E4", [f.text() for f in res.findings]
-    assert "2024年1—6月" in res.errors[0].message and "请" in res.errors[0].message
+    assert should in res.errors[0].message and "请" in res.errors[0].message
     assert not any(p for p, _ in periods(res)) and periods(res)[(False, "new_unions")] == (2025, JUNE, 13)
+
+
+def test_a_same_period_header_over_a_bare_year_is_that_years_same_period():
+    header = [*HEADER[:3], "本期", "上年同期", "增减(%)"]
+    dates = [None, None, None, "2025年1-6月", "2024年", None]
+    assert_read_at(read(form([NO_YEAR], header=header, two_row=dates)), JUNE)
 
 
 def test_a_dated_column_that_disagrees_with_the_title_is_a_conflict():

@@ -110,8 +110,8 @@ class FormReader(RowReader):
 
     def _check_previous_headers(self) -> None:
         """A 上年 column headed by a period must name this period a year earlier; else it is not read."""
-        for c, said in self.previous_headers.items():
-            problem = previous_problem(said, self.year, self.as_of)
+        for c, (said, same_period) in self.previous_headers.items():
+            problem = previous_problem(said, self.year, self.as_of, same_period)
             if problem:
                 self.refuse(problem, row=int(said.place.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")), col=c, value=said.text)
                 self.roles[c] = "refused"

@@ -304,9 +304,10 @@ _CURRENT_WORDS = re.compile(r"本期|本年|今年|当期|本月|累计|实际|�
 
 
 def column_periods(headers: dict[int, list[tuple[str, str]]]) -> tuple[dict[int, str], list[PeriodStatement],
-                                                                         dict[int, PeriodStatement]]:
+                                                                         dict[int, tuple[PeriodStatement, bool]]]:
     """A form's value columns by the periods their headers name: (role of each column, the 本期 columns'
-    statements of the sheet's period, the 上年 columns' statements to check once the period is known).
+    statements of the sheet's period, the 上年 columns' statements to check once the period is known, each
+    with whether its header says 同期: "上年同期" over "2024年" is 2024's same period, "上年" over "2024年" the year).
 
     A header with 上年/去年/同期 is 上年 and one with 本期/本年 is 本期, whatever date it adds; a header that is
     only a period is 本期 when it names the newest year of the form, 上年 when it names the year before.
@@ -314,8 +315,11 @@ def column_periods(headers: dict[int, list[tuple[str, str]]]) -> tuple[dict[int,
     stated = {c: column_statement(parts) for c, parts in headers.items()}
     stated = {c: s for c, s in stated.items() if s is not None and s.year is not None}
     roles: dict[int, str] = {}
+    same_period = set()
     for c, parts in headers.items():
         words = "".join(YEAR.sub("", plain_period(text)) for _, text in parts)
+        if "同期" in words:
+            same_period.add(c)
         if _PREVIOUS_WORDS.search(words):
             roles[c] = "previous"
         elif _CURRENT_WORDS.search(words):
@@ -326,13 +330,17 @@ def column_periods(headers: dict[int, list[tuple[str, str]]]) -> tuple[dict[int,
     for c in dated:
         roles[c] = "previous" if stated[c].year == newest - 1 else "current"
     current = [stated[c] for c in stated if roles[c] == "current"]
-    previous = {c: stated[c] for c in stated if roles[c] == "previous"}
+    previous = {c: (stated[c], c in same_period) for c in stated if roles[c] == "previous"}
     return roles, current, previous
 
 
-def previous_problem(s: PeriodStatement, year: int, as_of: pd.Timestamp) -> str:
-    """Why a 上年 column's header does not name the same period a year before this one ("" when it does)."""
-    month, day = _end(s) if (s.end or s.full_year) else (12, 31)
+def previous_problem(s: PeriodStatement, year: int, as_of: pd.Timestamp, same_period: bool = False) -> str:
+    """Why a 上年 column's header does not name the same period a year before this one ("" when it does);
+    with ``same_period`` (the header says 同期) a header that names only the year is that year's same period."""
+    if same_period and s.end is None and not s.full_year:
+        month, day = as_of.month, as_of.day
+    else:
+        month, day = _end(s) if (s.end or s.full_year) else (12, 31)
     same = (month == as_of.month and (day == as_of.day or day == _month_end(month) and as_of.is_month_end))
     if s.year == year - 1 and same:
         return ""
