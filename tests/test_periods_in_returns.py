@@ -181,6 +181,21 @@ def test_a_period_line_that_cannot_be_read_refuses_the_sheet_even_with_year(head
     only_error(read(form(head), year=year), cell, *words)
 
 
+@pytest.mark.parametrize("head, sheet", [
+    ([["2025年1—6月工会工作统计表"], ["二季度"]], "Sheet1"),
+    ([["2025年1—6月工会工作统计表"]], "二季度"),
+    ([["2025年第二季度工会工作统计表"], ["截至2025年6月30日"]], "Sheet1"),
+    ([["2025年1—6月工会工作统计表"], ["截至目前"]], "Sheet1"),
+    ([["2025年1—6月工会工作统计表"], ["截至：上半年"]], "Sheet1"),
+])
+def test_vague_words_are_read_when_another_place_states_the_end_clearly(head, sheet):
+    assert_read_at(read(form(head, sheet=sheet)), JUNE)
+
+
+def test_vague_words_must_agree_with_the_clear_statement():
+    only_error(read(form([["2025年1—9月工会工作统计表"], ["二季度"]])), "A2", "时期前后矛盾", "A1")
+
+
 def test_an_empty_date_label_is_fine_when_the_title_states_the_period():
     assert_read_at(read(form([["2025年1—6月工会工作统计表"], ["统计截止日期：", None]])), JUNE)
 

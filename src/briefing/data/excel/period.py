@@ -142,6 +142,7 @@ class PeriodStatement:
     full_year: bool = False        # "2025年度", a sheet named only "2025年", 12月31日
     problem: str = ""
     blank: bool = False            # a period label ("统计截止日期：") whose date was left empty
+    vague: bool = False            # 二季度, 下半年, 截至上半年: a problem unless another place states the end
 
 
 _ONLY_YEAR = re.compile(r"^((?:19|20)\d{2})年?度?$")
@@ -174,7 +175,8 @@ def period_statement(text: str, place: str, *, sheet_name: bool = False, note: b
     if years:
         year, as_of, problem = read_period(text)
         if problem:
-            return None if note else PeriodStatement(place, shown, year=year, problem=problem)
+            return None if note else PeriodStatement(place, shown, year=year, problem=problem,
+                                                     end=_vague_end(t), vague=bool(_PART_OF_YEAR.search(t)))
         said_end = bool(_PERIOD_WORDS.search(t.replace(years[0], "", 1)))
         if as_of is not None and (said_end or "年度" in t or as_of.month != 12):
             full = as_of.month == 12 and as_of.day == 31
@@ -184,7 +186,7 @@ def period_statement(text: str, place: str, *, sheet_name: bool = False, note: b
         return None
     end = _yearless_end(t, shown)
     if isinstance(end, str):
-        return None if note else PeriodStatement(place, shown, problem=end)
+        return None if note else PeriodStatement(place, shown, problem=end, end=_vague_end(t), vague=True)
     if end is None:
         return None
     return PeriodStatement(place, shown, end=end, full_year=end == (12, 31))
@@ -220,6 +222,14 @@ def _yearless_end(t: str, shown: str) -> tuple[int, int] | str | None:
     if re.search(r"(第?一|(?<!\d)1)季度", t) and "前" not in t:
         return 3, 31
     return None
+
+
+def _vague_end(t: str) -> tuple[int, int] | None:
+    """The end vague words would have if they were a sum since January (二季度 → 6月30日), to compare with a
+    clear statement of the same sheet; None when they name no end (截至目前)."""
+    part = _PART_OF_YEAR.search(t)
+    month = (12 if part[0] == "下半年" else 3 * _QUARTER[part[0][-3]]) if part else 6 if "上半年" in t else None
+    return (month, _month_end(month)) if month else None
 
 
 def _month_end(month: int) -> int:
@@ -362,11 +372,13 @@ def reconcile_period(statements: list[PeriodStatement], default_year: int | None
     Every statement must agree: two years, or a full year against 1—6月, stop the import with both
     places named. A sheet that states a year but no end is the full year, unless a period label was
     left empty (then it cannot be read); one that states no year takes ``default_year`` (``--year``),
-    else it cannot be read. A period line that cannot be read stops it whatever ``--year`` says.
+    else it cannot be read. A period line that cannot be read stops it whatever ``--year`` says, unless
+    it is only vague (二季度, 截至上半年) and another place states the end clearly: then it must agree with it.
     """
     said = [s for s in statements if s is not None]
+    clear = any((s.end is not None or s.full_year) and not s.vague for s in said)
     for s in said:
-        if s.problem:
+        if s.problem and not (s.vague and clear):
             return None, None, s.problem, [s]
     years = [s for s in said if s.year is not None]
     for s in years[1:]:
