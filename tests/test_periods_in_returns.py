@@ -74,6 +74,9 @@ NO_YEAR = ["工会工作统计表"]
     ([NO_YEAR, ["截至", "2025-06-30 00:00:00"]], JUNE),
     ([NO_YEAR, ["统计期：", "2025年1—6月"]], JUNE),
     ([NO_YEAR, ["统计时期：2025年1-6月"]], JUNE),
+    ([NO_YEAR, ["统计日期：2025年1-6月"]], JUNE),
+    ([NO_YEAR, ["统计时间", "2025年1-6月"]], JUNE),
+    ([NO_YEAR, ["时间：", "2025年1-6月"]], JUNE),
     # no year in the line: the title's year
     ([TITLE, ["截至6月底"]], JUNE),
     ([TITLE, ["截至6月末"]], JUNE),

@@ -57,9 +57,8 @@ def _cn_number(s: str) -> int:
 
 
 # Lines that date the form, not its figures; a period line's label, whose date may sit in the next cell.
-SENT_LINE = re.compile(r"(报送|填报|填表|制表|打印|审核|上报)(日期|时间)|(?<!截止)(?<!截至)日期[:：]|联系电话|电话[:：]")
-_SENT_LABEL = re.compile(r"^(报送|填报|填表|制表|打印|审核|上报)?(日期|时间)$")
-_PERIOD_LABEL = re.compile(r"^(统计)?(截至|截止)(日期|时间|日)?$|^(统计|报告)?(时期|期间|时段|时间段)$|^(统计|报告)期$")
+SENT_LINE = re.compile(r"(报送|填报|填表|制表|打印|审核|上报)(日期|时间)|(?<!截止)(?<!截至)(?<!统计)日期[:：]|联系电话|电话[:：]")
+_SENT_LABEL = re.compile(r"^((报送|填报|填表|制表|打印|审核|上报)(日期|时间)|日期)$")
 
 
 def read_period(text: str) -> tuple[int | None, pd.Timestamp | None, str]:
@@ -236,7 +235,8 @@ def _month_end(month: int) -> int:
     return (pd.Timestamp(year=2001, month=month, day=1) + pd.offsets.MonthEnd(0)).day
 
 
-_LABEL_AT_END = re.compile(r"((?:统计)?(?:截至|截止)(?:日期|时间|日)?|(?:统计|报告)?(?:时期|期间|时段|时间段)|(?:统计|报告)期)$")
+_LABEL_AT_END = re.compile(r"((?:统计)?(?:截至|截止)(?:日期|时间|日)?|(?:统计|报告)?(?:时期|期间|时段|时间段)|(?:统计|报告)期|"
+                           r"统计(?:日期|时间))$")
 
 
 def row_statements(cells: list[tuple[str, str]]) -> list[PeriodStatement]:
