@@ -24,6 +24,7 @@ from ...periods import same_day_last_year
 from ..catalog import normalise_label, parse_unit, suggest_indicators, unit_factor
 from ..cells import parse_cell
 from .grid import cell_number, compact, impossible, letter, shown, to_catalogue_unit
+from .period import column_periods, is_date_text, previous_problem
 from .header import COLUMN_NUMBER_LABELS, FOOTER_PATTERN, HEADING_PATTERN, split_unit
 from .reading import RowReader, SheetReport
 from .targets import read_target_cell, take_target
@@ -86,6 +87,7 @@ class FormReader(RowReader):
         self.code = self.form_region(self.first)
         if not self.resolve_period(self.first, self._header_periods()):
             return report
+        self._check_previous_headers()
         if self.code is None:
             return report
         report.regions = [self.code]
@@ -98,16 +100,21 @@ class FormReader(RowReader):
     # -- the period
 
     def _header_periods(self) -> list:
-        """A 本期 header that names its period ("2025年1-6月") is one more statement of the period."""
-        from .period import period_statement
-        out = []
-        for c, role in self.roles.items():
-            if role in ("current", "previous"):
-                continue
-            text = self.sheet.header_text(self.last, c)
-            if role == "current" and text:
-                out.append(period_statement(text, f"{letter(c)}{self.last}"))
-        return [s for s in out if s is not None and s.year is not None]
+        """Value columns whose header names a period ("2025年1-6月" | "2024年1-6月"): the newer is 本期, the year
+        before it 上年同期; a 本期 header is one more statement of the sheet's period."""
+        headers = {c: [(f"{letter(c)}{r}", self.sheet.header_text(r, c)) for r in range(self.first, self.last + 1)]
+                   for c, role in self.roles.items() if role in ("current", "previous")}
+        roles, current, self.previous_headers = column_periods(headers)
+        self.roles.update(roles)
+        return current
+
+    def _check_previous_headers(self) -> None:
+        """A 上年 column headed by a period must name this period a year earlier; else it is not read."""
+        for c, (said, same_period) in self.previous_headers.items():
+            problem = previous_problem(said, self.year, self.as_of, same_period)
+            if problem:
+                self.refuse(problem, row=int(said.place.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")), col=c, value=said.text)
+                self.roles[c] = "refused"
 
     # -- the rows
 
@@ -119,7 +126,7 @@ class FormReader(RowReader):
         if not any(texts):
             return
         footer = next((t for t in texts if t and FOOTER_PATTERN.match(compact(t))), "")
-        if footer and (not label or FOOTER_PATTERN.match(label)):
+        if footer and (not label or FOOTER_PATTERN.match(label) or is_date_text(label)):   # 报送日期 | 2025-07-05
             report.skipped.append(f"第 {r} 行“{compact(footer)[:24]}”（表尾说明或签名）")
             return
         if not label:

@@ -15,11 +15,11 @@ import pandas as pd
 from ...errors import Finding
 from ..catalog import unit_factor
 from .grid import Sheet, column_index, letter, shown
-from .period import PeriodStatement, period_statement, reconcile_period
+from .period import SENT_LINE, PeriodStatement, period_statement, reconcile_period, row_statements
 from .regions import RegionNames
 
 # Lines above or below a table that date the form itself, not its figures.
-NOT_A_PERIOD = re.compile(r"(报送|填报|填表|制表|打印|审核)日期|日期[:：]|联系电话|电话[:：]")
+NOT_A_PERIOD = SENT_LINE
 REGION_LINE = re.compile(r"(?:填报单位|报送单位|填表单位|单位名称|^单位)[:：]\s*([^\s:：]+)")
 NOTE_LINE = re.compile(r"^(填报说明|说明|注|备注|附注)[:：\d、.]")
 
@@ -91,19 +91,17 @@ class Reader:
     # -- the period, from everything the sheet says
 
     def period_statements(self, first_header_row: int) -> list[PeriodStatement]:
-        """Statements of the sheet's name, the lines above its header, and its 填报说明/注 lines below."""
+        """Statements of the sheet's name, the lines above its header (a label cell and its date cell read as
+        one), and its 填报说明/注 lines below (only words that clearly state a period)."""
         sheet = self.sheet
         said = [period_statement(self.name, "工作表名称", sheet_name=True)]
         for r in range(1, max(first_header_row, 1)):
-            for c in range(1, sheet.max_col + 1):
-                text = sheet.value_text(r, c)
-                if text and not NOT_A_PERIOD.search(text):
-                    said.append(period_statement(text, f"{letter(c)}{r}"))
+            said += row_statements([(f"{letter(c)}{r}", sheet.value_text(r, c)) for c in range(1, sheet.max_col + 1)])
         for r in range(first_header_row + 1, sheet.max_row + 1):
             for c in range(1, min(sheet.max_col, 3) + 1):
                 text = sheet.value_text(r, c)
                 if text and NOTE_LINE.match(text) and not NOT_A_PERIOD.search(text):
-                    said.append(period_statement(text, f"{letter(c)}{r}"))
+                    said.append(period_statement(text, f"{letter(c)}{r}", note=True))
         return [s for s in said if s is not None]
 
     def resolve_period(self, first_header_row: int, extra: list[PeriodStatement] = ()) -> bool:
