@@ -24,9 +24,11 @@ from ...periods import same_day_last_year
 from ..catalog import normalise_label, parse_unit, suggest_indicators, unit_factor
 from ..cells import parse_cell
 from .grid import cell_number, compact, impossible, letter, shown, to_catalogue_unit
-from .header import COLUMN_NUMBER_LABELS, FOOTER_PATTERN, HEADING_PATTERN, split_unit
+from .header import COLUMN_NUMBER_LABELS, HEADING_PATTERN, split_unit
 from .reading import RowReader, SheetReport
+from .rows import skip_footer
 from .targets import read_target_cell, take_target
+from .words import footer_label, is_part_row, signature_in
 
 LABEL_HEADERS = {"指标名称", "指标", "项目", "指标项目", "统计指标", "指标名", "项目名称", "主要指标", "内容"}
 ROLE_PATTERNS = [  # (role, pattern on a header part); the lowest header row decides first
@@ -80,6 +82,7 @@ class FormReader(RowReader):
     """One per-region form, read in stages: header and region, period, then row by row."""
 
     shape = "纵表"
+    signed = False   # a signature line was passed: the rows of words below it are the footer's
 
     def read(self) -> SheetReport:
         report = self.report
@@ -114,12 +117,20 @@ class FormReader(RowReader):
     def _row(self, r: int, label_col: int) -> None:
         sheet, report = self.sheet, self.report
         label = compact(sheet.value_text(r, label_col))
-        texts = [sheet.value_text(r, c) for c in range(1, sheet.max_col + 1)]
+        note_cols = {c for c, role in self.roles.items() if role == "note"}   # 备注: a note of the row, not a footer
+        texts = [t for c in range(1, sheet.max_col + 1) if (t := sheet.value_text(r, c))]
         values = {c: sheet.value_text(r, c) for c, role in self.roles.items() if role in ("current", "previous", "target")}
-        if not any(texts):
+        if not texts:
             return
-        footer = next((t for t in texts if t and FOOTER_PATTERN.match(compact(t))), "")
-        if footer and (not label or FOOTER_PATTERN.match(label)):
+        numbers = [f"{letter(c)}{r}" for c, v in values.items() if v and parse_cell(v).value is not None]
+        signature = signature_in(sheet.value_text(r, c) for c in range(1, sheet.max_col + 1)
+                                 if not (label and c in note_cols))
+        if signature or (self.signed and not numbers):
+            skip_footer(report, r, texts, numbers, below=not signature)
+            self.signed = True
+            return
+        footer = next((t for t in texts if footer_label(t)), "")
+        if footer and (not label or footer_label(label)):
             report.skipped.append(f"第 {r} 行“{compact(footer)[:24]}”（表尾说明或签名）")
             return
         if not label:
@@ -131,6 +142,11 @@ class FormReader(RowReader):
             return
         name, name_unit = split_unit(label)
         ind = self.ctx.labels.get(normalise_label(name)) or self.ctx.labels.get(normalise_label(label))
+        if not ind and is_part_row(label):
+            report.skipped.append(f"第 {r} 行“{label[:20]}”（其中项，是上一行指标的一部分；指标目录中没有“{name}”，"
+                                  + (f"这一行的 {len(numbers)} 个数字" if numbers else "这一行") + "未读入。如需读入，"
+                                  "请在 indicators.csv 中增加该指标，或在某指标的 aliases 列加上这种写法）")
+            return
         if not ind:
             if not any(values.values()) and (HEADING_PATTERN.match(label) or len(label) <= 12):
                 report.skipped.append(f"第 {r} 行“{label[:20]}”（分组标题，没有数字）")
@@ -188,8 +204,9 @@ class FormReader(RowReader):
             self.refuse(f"“{self.catalog.at[ind, 'name']}”{problem}", row=r, col=c, value=shown(self.sheet, r, c),
                         region=self.code, indicator=ind)
             return None
+        note = " ".join(self.sheet.value_text(r, k) for k, role in self.roles.items() if role == "note").strip()
         self.take_value(region=self.code, indicator=ind, year=year, as_of=as_of, row=r, col=c, parsed=parsed,
-                        value=value, formula=formula, text=converted, column_unit=unit, previous=previous)
+                        value=value, formula=formula, text=converted, column_unit=unit, previous=previous, note=note)
         return value
 
     def _target(self, r: int, c: int, ind: str, unit: str) -> None:

@@ -1,0 +1,184 @@
+"""Form layouts as real returns arrive: seal remarks, traditional or spaced labels, signature lines in any cell,
+其中 rows, unit rows, hidden rows and columns, and a refused region that still has every cell checked."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from briefing.data.catalog import load_catalog
+from briefing.data.excel import read_workbook
+from briefing.data.excel.words import is_signature, plain, unit_line
+from briefing.data.folder import load_regions
+
+from . import returns as R
+from .fixtures.workbooks import build_workbook
+
+CATALOG = load_catalog(R.CATALOG_CSV)
+HEAD = ["序号", "指标名称", "计量单位", "本期", "上年同期"]
+
+
+@pytest.fixture(scope="module")
+def regions(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("regions")
+    R.write_regions_csv(folder)
+    return load_regions(folder)
+
+
+def form(unit_line_text="填报单位：青石县总工会", rows=(), foot=(), head=HEAD, above=()) -> dict:
+    """A mid-year per-county form: title, period, 填报单位, header, two indicator rows, ``rows``, ``foot``."""
+    return {"rows": [["2025年1—6月基层工会工作统计表（示例数据）"], ["截至2025年6月30日"], *above,
+                     [unit_line_text] if isinstance(unit_line_text, str) else list(unit_line_text), list(head),
+                     [1, "新建基层工会", "家", 13, 12], [2, "会员总数", "人", 5000, 4800], *rows, *foot]}
+
+
+def read(spec, regions=None, name="青石县.xlsx"):
+    data = spec if isinstance(spec, bytes) else build_workbook({"Sheet1": spec})
+    return read_workbook(data, CATALOG, regions, name=name, parent=R.TEST_CITY)
+
+
+def values(res) -> dict:
+    return {(r.region, r.indicator, r.cell): r.value for r in res.figures.itertuples()}
+
+
+# ----------------------------------------------------------------------------- 1. seal remarks in 填报单位
+
+
+@pytest.mark.parametrize("line", ["填报单位（盖章）：青石县总工会", "填报单位(公章): 青石县总工会  （盖章）",
+                                  "填报单位：青石县总工会（盖章）", "填报单位：（盖章）青石县总工会",
+                                  "填报单位（单位公章）：青石县总工会    填报日期：2025年7月5日"])
+def test_a_seal_remark_in_the_unit_line_never_becomes_part_of_the_region(line, regions):
+    res = read(form(line), regions)
+    assert res.errors == [] and res.warnings == []
+    assert set(res.figures["region"]) == {"SL05"}          # 青石县
+    assert len(res.figures) == 4
+
+
+def test_a_unit_line_whose_name_is_in_the_next_cell_is_read_from_that_cell(regions):
+    res = read(form(["填报单位（盖章）：", None, "青石县总工会"]), regions)
+    assert res.errors == [] and set(res.figures["region"]) == {"SL05"}
+    assert "C3" in res.sheets[0].region_from
+
+
+def test_without_a_regions_table_the_seal_remark_does_not_make_a_new_region():
+    res = read(form("填报单位(公章): 青石县总工会  （盖章）"))
+    assert res.errors == []
+    assert list(res.new_regions) == ["青石县"] and set(res.figures["region"]) == {"青石县"}
+
+
+def test_unit_line_words():
+    assert unit_line("填报单位（盖章）：青石县总工会") == "青石县总工会"
+    assert unit_line("填 報 單 位（蓋章）：青石縣總工會") == "青石縣總工會"   # the name as written: regions say the rest
+    assert unit_line("填报单位：") == ""
+    assert unit_line("单位：万元") is None and unit_line("金额单位：万元") is None
+    assert unit_line("2025年1—6月基层工会工作统计表") is None
+
+
+# ----------------------------------------------------------------------------- 2. traditional or spaced labels
+
+
+def test_traditional_and_spaced_labels_are_recognised_like_their_simplified_forms(regions):
+    foot = [[None], ["製表人：王五", None, "審核人：李四", None, "單位負責人：趙六"], ["聯繫電話：0000-1234567"],
+            ["報送日期：2025年7月5日"]]
+    res = read(form("填 報 單 位：青石县总工会", foot=foot), regions)
+    assert res.errors == [] and res.warnings == []
+    assert set(res.figures["region"]) == {"SL05"} and len(res.figures) == 4
+    skipped = "\n".join(res.sheets[0].skipped)
+    assert "第 8 行“製表人:王五 審核人:李四 單位負責人:趙六”（表尾签名" in skipped   # quoted in half-width (NFKC)
+    assert "第 9 行“聯繫電話" in skipped and "第 10 行“報送日期" in skipped
+
+
+def test_a_traditional_region_name_in_the_unit_line_is_still_warned(regions):
+    res = read(form("填報單位（蓋章）：青石縣總工會"), regions)
+    assert res.errors == [] and set(res.figures["region"]) == {"SL05"}
+    assert [f.cell for f in res.warnings] == ["A3"] and "繁体" in res.warnings[0].message
+
+
+def test_label_words():
+    assert plain(" 填 報 單 位（蓋章）：") == "填报单位(盖章):"
+    for text in ("制表人：王五", "製表人:", "审核人", "審 核 人：李四", "单位负责人：张三", "聯繫電話：123", "报送日期：7月5日",
+                 "填表人：", "负责人"):
+        assert is_signature(text), text
+    for text in ("城关区", "负责人员培训", "电话费", "审核", "会员总数"):
+        assert not is_signature(text), text
+
+
+# ----------------------------------------------------------------------------- 3. signature lines in any cell
+
+
+def test_a_signature_line_spread_over_the_cells_of_a_consolidated_sheet_is_never_a_region():
+    sheet = {"rows": [["2025年各县(市)区工会工作统计表（示例数据）"],
+                      ["地区", "新建基层工会（家）", "会员总数（人）", "备注"],
+                      ["城关区", 3, 1000, "负责人：张三（复核中）"],
+                      ["新华区", 2, 800, None],
+                      ["合计", 5, 1800, None],
+                      [None],
+                      [None, "单位负责人：张三", "审核人：李四", "制表人：王五"],
+                      ["联系电话：", 13800001234, None],
+                      ["王五"]]}
+    res = read(sheet, name="汇总.xlsx")
+    assert res.errors == [] and res.warnings == []
+    assert set(res.figures["region"]) == {"城关区", "新华区"} and list(res.new_regions) == ["城关区", "新华区"]
+    assert 13800001234 not in set(res.figures["value"])
+    notes = res.figures.set_index(["region", "indicator"])["note"]
+    assert notes[("城关区", "members")] == "负责人:张三(复核中)"     # a 备注 cell is a note of its row
+    skipped = res.sheets[0].skipped
+    assert any(s.startswith("第 7 行“单位负责人:张三 审核人:李四 制表人:王五”（表尾签名") for s in skipped)
+    assert any(s.startswith("第 8 行“联系电话:") and "B8" in s for s in skipped)
+    assert any(s.startswith("第 9 行“王五”（表尾签名下方的文字") for s in skipped)
+    assert res.sheets[0].totals == ["合计（第 5 行）：核对 2 列，全部相符。"]
+
+
+def test_a_signature_line_of_a_form_in_any_cell_is_skipped_and_its_numbers_never_read(regions):
+    foot = [[None, "单位负责人：", "张三", "审核人：", "李四"], [None, "制表人", "王五", "联系电话", "13800001234"]]
+    res = read(form(foot=foot), regions)
+    assert res.errors == [] and res.warnings == []
+    assert len(res.figures) == 4 and 13800001234 not in set(res.figures["value"])
+    skipped = res.sheets[0].skipped
+    assert any(s.startswith("第 7 行“单位负责人: 张三 审核人: 李四”（表尾签名") for s in skipped)
+    assert any(s.startswith("第 8 行“制表人 王五 联系电话 13800001234”") and "E8" in s for s in skipped)
+
+
+def test_a_form_keeps_the_text_of_its_note_column(regions):
+    head = [*HEAD, "备注"]
+    spec = form(head=head)
+    spec["rows"][4].append("含新建联合工会 2 家")
+    res = read(spec, regions)
+    assert res.errors == []
+    notes = {r.cell: r.note for r in res.figures.itertuples()}
+    assert notes["D5"] == notes["E5"] == "含新建联合工会 2 家" and notes["D6"] == ""
+
+
+# ----------------------------------------------------------------------------- 4. 其中 rows
+
+
+def test_a_part_row_under_a_region_is_not_a_region_nor_in_the_total(regions):
+    sheet = {"rows": [["2025年各县(市)区工会工作统计表（示例数据）"],
+                      ["地区", "新发展会员（人）", "会员总数（人）"],
+                      ["城关区", 300, 1000],
+                      ["其中：女职工", 120, 400],
+                      ["  其中:农民工", 80, 300],
+                      ["新华区", 200, 800],
+                      ["合计", 500, 1800]]}
+    for regions_table in (regions, None):
+        res = read(sheet, regions_table, name="汇总.xlsx")
+        assert res.errors == [] and res.warnings == [], res.findings
+        assert len(res.figures) == 4 and not res.figures["cell"].str.endswith(("4", "5")).any()
+        assert res.sheets[0].totals == ["合计（第 7 行）：核对 2 列，全部相符。"]
+        skipped = res.sheets[0].skipped
+        assert "第 4 行“其中:女职工”（其中项，是上一行的一部分，不是地区：这一行的 2 个数字不读入，也不计入合计核对）" in skipped
+        assert any(s.startswith("第 5 行“其中:农民工”（其中项") for s in skipped)
+    assert list(res.new_regions) == ["城关区", "新华区"]
+
+
+def test_a_part_row_of_a_form_without_a_catalogue_indicator_is_listed_as_not_read(regions):
+    rows = [["", "其中：女职工", "人", 2100, 2000], [None, "其中：女职工培训", "场次", 4, 3]]
+    res = read(form(rows=rows), regions)
+    assert res.errors == [] and res.warnings == []
+    got = values(res)
+    assert got[("SL05", "women_training", "D8")] == 4      # the catalogue has it: read as before
+    assert not any(cell.endswith("7") for _, _, cell in got)
+    skipped = "\n".join(res.sheets[0].skipped)
+    assert "第 7 行“其中:女职工”（其中项，是上一行指标的一部分；指标目录中没有“女职工”，这一行的 2 个数字未读入" in skipped
+    assert "indicators.csv" in skipped
