@@ -182,3 +182,45 @@ def test_a_part_row_of_a_form_without_a_catalogue_indicator_is_listed_as_not_rea
     skipped = "\n".join(res.sheets[0].skipped)
     assert "第 7 行“其中:女职工”（其中项，是上一行指标的一部分；指标目录中没有“女职工”，这一行的 2 个数字未读入" in skipped
     assert "indicators.csv" in skipped
+
+
+# ----------------------------------------------------------------------------- 5. a unit row under the header
+
+
+@pytest.mark.parametrize("units", [[None, "（个）", "（万人）", "（元）", "（%）"], ["单位", "个", "万人", "元", "%"],
+                                   ["计量单位", "(个)", "(万人)", "(元)", "(%)"]])
+@pytest.mark.parametrize("numbers_row", [False, True])
+def test_a_unit_row_under_the_header_sets_each_columns_unit_like_the_header(units, numbers_row):
+    rows = [["2025年各县(市)区工会工作统计表（示例数据）"], ["地区", "新建基层工会", "会员总数", "送温暖资金", "入会率"],
+            *([["甲", 1, 2, 3, 4]] if numbers_row else []), units,
+            ["城关区", 3, 1.2, 125000, 85], ["新华区", 2, 0.8, 30000, 90.5]]
+    res = read({"rows": rows}, name="汇总.xlsx")
+    assert res.errors == [] and res.warnings == []
+    assert list(res.new_regions) == ["城关区", "新华区"]          # the unit row is never a region
+    got = {(r.region, r.indicator): r.value for r in res.figures.itertuples()}
+    assert got == {("城关区", "new_unions"): 3, ("城关区", "members"): 12000, ("城关区", "warmth_funds"): 12.5,
+                   ("城关区", "membership_rate"): 85, ("新华区", "new_unions"): 2, ("新华区", "members"): 8000,
+                   ("新华区", "warmth_funds"): 3, ("新华区", "membership_rate"): 90.5}
+    text = res.summary()
+    assert "会员总数/(万人)（万人→人）" in text and "送温暖资金/(元)（元→万元）" in text
+    if numbers_row:
+        assert "未读入：第 4 行是单位行（各列的单位，与表头中写的单位一样用于读取）" in text
+
+
+def test_a_unit_row_that_does_not_fit_its_column_is_refused_like_a_header_unit():
+    rows = [["2025年各县(市)区工会工作统计表（示例数据）"], ["地区", "新建基层工会", "送温暖资金"], [None, "（个）", "（人）"],
+            ["城关区", 3, 12]]
+    res = read({"rows": rows}, name="汇总.xlsx")
+    assert [(f.cell, f.level) for f in res.errors] == [("C3", "error")] and "不是同一种量" in res.errors[0].message
+    assert set(res.figures["indicator"]) == {"new_unions"}
+
+
+def test_a_unit_row_under_a_form_header_gives_its_columns_unit(regions):
+    head = ["序号", "指标名称", "本期", "上年同期"]
+    spec = {"rows": [["2025年1—6月帮扶工作统计表（示例数据）"], ["填报单位：青石县总工会"], head, [None, None, "（元）", "（万元）"],
+                     [1, "送温暖资金", 125000, 10], [2, "金秋助学资金（万元）", 3, 2]]}
+    res = read(spec, regions)
+    assert res.errors == [] and res.warnings == []
+    assert values(res) == {("SL05", "warmth_funds", "C5"): 12.5, ("SL05", "warmth_funds", "D5"): 10,
+                           ("SL05", "jinqiu_funds", "C6"): 3, ("SL05", "jinqiu_funds", "D6"): 2}
+    assert res.sheets[0].header_rows == (3, 4)

@@ -24,7 +24,7 @@ from ...periods import same_day_last_year
 from ..catalog import normalise_label, parse_unit, suggest_indicators, unit_factor
 from ..cells import parse_cell
 from .grid import cell_number, compact, impossible, letter, shown, to_catalogue_unit
-from .header import COLUMN_NUMBER_LABELS, HEADING_PATTERN, split_unit
+from .header import COLUMN_NUMBER_LABELS, HEADING_PATTERN, is_unit_row, split_unit, unit_in_cell
 from .reading import RowReader, SheetReport
 from .rows import skip_footer
 from .targets import read_target_cell, take_target
@@ -57,6 +57,8 @@ def find_form_header(sheet) -> tuple[int, int, dict[int, str]] | None:
                                                                                               "target", "change")
                                           for c in range(1, sheet.max_col + 1)):
             last = below     # a two-row header: 完成情况 over 本期 | 上年同期 | 增减
+        if last < sheet.max_row and is_unit_row(sheet.row_texts(last + 1)):
+            last += 1        # a row of units under it: "（万元）" for each column
         roles = {}
         for c in range(1, sheet.max_col + 1):
             parts = [compact(sheet.header_text(x, c)) for x in range(r, last + 1)]
@@ -67,6 +69,11 @@ def find_form_header(sheet) -> tuple[int, int, dict[int, str]] | None:
         if any(role in ("current", "target") for role in roles.values()):
             return r, last, roles
     return None
+
+
+def _unit_of(header: str) -> str:
+    """The unit a header part gives its column: "本期（万元）", or "（万元）" in a unit row; "" when none."""
+    return unit_in_cell(header) or split_unit(header)[1] if header else ""
 
 
 def _role(parts: list[str]) -> str:
@@ -93,6 +100,8 @@ class FormReader(RowReader):
             return report
         report.regions = [self.code]
         self.previous_as_of = same_day_last_year(self.as_of)
+        self.column_units = {c: unit for c in self.roles for r in range(self.first, self.last + 1)
+                             if (unit := _unit_of(self.sheet.header_text(r, c)))}
         label_col = next(c for c, role in self.roles.items() if role == "label")
         for r in range(self.last + 1, self.sheet.max_row + 1):
             self._row(r, label_col)
@@ -157,27 +166,33 @@ class FormReader(RowReader):
                         "请把指标名称改为目录中的名称，或在 indicators.csv 该指标的 aliases 列加上这种写法。",
                         row=r, col=label_col, value=label, region=self.code)
             return
-        unit = self._unit(r, ind, name_unit)
-        if unit is None:
-            return
+        units: dict[str, str | None] = {}   # by column unit (header or unit row): each refused at most once
         figures = {}
         for c, role in self.roles.items():
+            if role not in ("current", "previous", "target"):
+                continue
+            column_unit = self.column_units.get(c, "")
+            unit = units[column_unit] if column_unit in units else \
+                units.setdefault(column_unit, self._unit(r, ind, name_unit, column_unit))
+            if unit is None:
+                continue
             if role == "current":
                 figures["current"] = self._value(r, c, ind, unit, self.year, self.as_of)
             elif role == "previous":
                 figures["previous"] = self._value(r, c, ind, unit, self.year - 1, self.previous_as_of, previous=True)
-            elif role == "target":
+            else:
                 self._target(r, c, ind, unit)
         change_col = next((c for c, role in self.roles.items() if role == "change"), None)
         if change_col:
             self._check_change(r, change_col, ind, figures.get("current"), figures.get("previous"))
 
-    def _unit(self, r: int, ind: str, name_unit: str) -> str | None:
-        """The unit a row is written in: its 计量单位 cell, else a unit in its name, else the catalogue's."""
+    def _unit(self, r: int, ind: str, name_unit: str, column_unit: str = "") -> str | None:
+        """The unit a row is written in: its 计量单位 cell, else a unit in its name, else its column's (a unit in the
+        header or the unit row under it: "本期（万元）"), else the catalogue's."""
         cat_unit = self.catalog.at[ind, "unit"]
         unit_col = next((c for c, role in self.roles.items() if role == "unit"), None)
         written = compact(self.sheet.value_text(r, unit_col)) if unit_col else ""
-        unit = written or name_unit or cat_unit
+        unit = written or name_unit or column_unit or cat_unit
         family = parse_unit(cat_unit)
         bare = parse_unit(unit)
         if bare and bare[0] == "" and family:   # "万" alone in a money row means 万元

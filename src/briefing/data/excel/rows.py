@@ -47,6 +47,8 @@ def read_rows(reader, indicator_cols: list[ColumnInfo]) -> tuple[list[tuple[int,
         numbers = [f"{c.letter}{r}" for c, v in zip(indicator_cols, values) if v and parse_cell(v).value is not None]
         if label.lower() in COLUMN_NUMBER_LABELS or (not label and is_numbering(values)):
             report.skipped.append(f"第 {r} 行是栏次编号行")
+        elif r == getattr(reader, "unit_row", None):
+            report.skipped.append(f"第 {r} 行是单位行（各列的单位，与表头中写的单位一样用于读取）")
         elif signature or (signed and not numbers and not TOTAL_PATTERN.search(label)):
             skip_footer(report, r, texts, numbers, below=not signature)
             signed = True
