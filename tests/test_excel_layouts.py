@@ -224,3 +224,39 @@ def test_a_unit_row_under_a_form_header_gives_its_columns_unit(regions):
     assert values(res) == {("SL05", "warmth_funds", "C5"): 12.5, ("SL05", "warmth_funds", "D5"): 10,
                            ("SL05", "jinqiu_funds", "C6"): 3, ("SL05", "jinqiu_funds", "D6"): 2}
     assert res.sheets[0].header_rows == (3, 4)
+
+
+# ----------------------------------------------------------------------------- 7. a refused region: every cell checked
+
+
+def test_a_form_whose_region_is_refused_still_lists_every_problem_of_its_cells(regions):
+    rows = [[3, "送温暖资金", "万元", "待统计", 10], [4, "工会网站发稿", "篇", 35, 28], [5, "入会率", "%", "108.5%", 90]]
+    spec = form("填报单位（盖章）：青时县总工会", rows=rows)
+    spec["rows"][4][3] = -13
+    res = read(spec, regions)
+    assert len(res.figures) == 0 and len(res.targets) == 0
+    found = {(f.cell, f.level) for f in res.findings}
+    assert found == {("A3", "error"), ("D5", "error"), ("D7", "error"), ("B8", "error"), ("D9", "error")}, res.findings
+    region = next(f for f in res.findings if f.cell == "A3")
+    assert "青石县" in region.message and region.file == "青石县.xlsx" and region.sheet == "Sheet1"
+    assert all(f.file == "青石县.xlsx" and f.sheet == "Sheet1" for f in res.findings)
+    assert any("地区未能确定" in s for s in res.sheets[0].skipped)
+    assert res.sheets[0].regions == [] and res.sheets[0].read == 0
+
+
+def test_a_form_without_any_region_still_lists_every_problem_of_its_cells(regions):
+    spec = form("2025年上半年")                          # no 填报单位 line; the file name names no region
+    spec["rows"][5][3] = "十三"
+    res = read(spec, regions, name="统计表.xlsx")
+    assert len(res.figures) == 0
+    assert {f.cell for f in res.errors} == {"", "D6"}
+
+
+def test_a_row_of_a_consolidated_sheet_whose_region_is_refused_still_has_its_cells_checked(regions):
+    rows = [["2025年各县(市)区工会工作统计表（示例数据）"], ["地区", "新建基层工会（家）", "入会率（%）"],
+            ["城官区", -3, 108.3], ["新华区", 2, 90], ["合计", 5, None]]
+    res = read({"rows": rows}, regions, name="汇总.xlsx")
+    assert {(f.cell, f.level) for f in res.findings} == {("A3", "error"), ("B3", "error"), ("C3", "error")}
+    assert "城关区" in next(f.message for f in res.findings if f.cell == "A3")
+    assert set(res.figures["cell"]) == {"B4", "C4"}
+    assert res.sheets[0].totals == ["合计（第 5 行）：未核对（第 3 行的地区未读入）。"]

@@ -96,9 +96,9 @@ class FormReader(RowReader):
         self.code = self.form_region(self.first)
         if not self.resolve_period(self.first, self._header_periods()):
             return report
-        if self.code is None:
-            return report
-        report.regions = [self.code]
+        if self.code is None:   # still checked cell by cell, so that every problem of the form is listed at once
+            report.skipped.append("全表：地区未能确定（见错误），表中的数字都没有读入，只逐格核对；改正地区后请重新导入")
+        report.regions = [self.code] if self.code else []
         self.previous_as_of = same_day_last_year(self.as_of)
         self.column_units = {c: unit for c in self.roles for r in range(self.first, self.last + 1)
                              if (unit := _unit_of(self.sheet.header_text(r, c)))}
@@ -210,7 +210,8 @@ class FormReader(RowReader):
         cell = f"{letter(c)}{r}"
         if parsed.blank:
             self.report.blank.append(cell)
-            self.report.blank_regions.append((cell, self.code, shown(self.sheet, r, c)))
+            if self.code:
+                self.report.blank_regions.append((cell, self.code, shown(self.sheet, r, c)))
             return None
         value, problem = (None, parsed.problem) if parsed.problem else to_catalogue_unit(parsed, unit, self.catalog.at[ind, "unit"])
         problem = problem or impossible(value, self.catalog.at[ind, "kind"])
@@ -219,6 +220,8 @@ class FormReader(RowReader):
             self.refuse(f"“{self.catalog.at[ind, 'name']}”{problem}", row=r, col=c, value=shown(self.sheet, r, c),
                         region=self.code, indicator=ind)
             return None
+        if self.code is None:
+            return value
         note = " ".join(self.sheet.value_text(r, k) for k, role in self.roles.items() if role == "note").strip()
         self.take_value(region=self.code, indicator=ind, year=year, as_of=as_of, row=r, col=c, parsed=parsed,
                         value=value, formula=formula, text=converted, column_unit=unit, previous=previous, note=note)
@@ -226,7 +229,7 @@ class FormReader(RowReader):
 
     def _target(self, r: int, c: int, ind: str, unit: str) -> None:
         target = read_target_cell(self, r, c, ind, unit)
-        if target is not None:
+        if target is not None and self.code is not None:
             take_target(self, self.code, ind, self.year, target, issuer="", row=r, col=c)
 
     def _check_change(self, r: int, c: int, ind: str, current: float | None, previous: float | None) -> None:

@@ -86,7 +86,7 @@ class Reader:
     def refuse(self, message, *, row=None, col=None, value="", level="error", column="", region="", indicator=""):
         cell = f"{letter(col)}{row}" if row and col else ""
         self.ctx.findings.append(Finding(level, message, file=self.ctx.file, sheet=self.name, cell=cell, row=row,
-                                         column=column, value=str(value), region=region, indicator=indicator))
+                                         column=column, value=str(value), region=region or "", indicator=indicator))
 
     # -- the period, from everything the sheet says
 

@@ -129,7 +129,28 @@ def read_values(reader, data_rows, indicator_cols) -> dict[int, "ColumnValues"]:
             reader.take_value(region=code, indicator=col.indicator, year=reader.year, as_of=reader.as_of, row=r,
                               col=col.index, parsed=parsed, value=value, formula=formula, text=converted,
                               column_unit=col.unit, note=note)
+    check_refused_rows(reader, indicator_cols)
     return values
+
+
+def check_refused_rows(reader, indicator_cols) -> None:
+    """The cells of a row whose region was refused (a typo, a duplicate): never read, but each checked, so that
+    every problem of the return is listed in the same run."""
+    sheet, cat = reader.sheet, reader.catalog
+    for r in sorted(set(getattr(reader, "refused_rows", []))):
+        label = compact(sheet.header_text(r, reader.label_col))
+        for col in indicator_cols:
+            parsed, _, _ = cell_number(sheet, r, col.index)
+            if parsed.blank:
+                continue
+            cat_unit = cat.at[col.indicator, "unit"]
+            value, problem = (None, parsed.problem) if parsed.problem else to_catalogue_unit(parsed, col.unit, cat_unit)
+            problem = problem or impossible(value, cat.at[col.indicator, "kind"])
+            if problem:
+                reader.report.refused += 1
+                reader.refuse(f"“{label}”的“{cat.at[col.indicator, 'name']}”{problem}（这一行的地区未能读入，"
+                              "改正地区时请一并改正这一格。）", row=r, col=col.index, value=shown(sheet, r, col.index),
+                              column=col.header, indicator=col.indicator)
 
 
 def _footer_row(texts: list[str]) -> bool:
