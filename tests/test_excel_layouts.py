@@ -260,3 +260,75 @@ def test_a_row_of_a_consolidated_sheet_whose_region_is_refused_still_has_its_cel
     assert "城关区" in next(f.message for f in res.findings if f.cell == "A3")
     assert set(res.figures["cell"]) == {"B4", "C4"}
     assert res.sheets[0].totals == ["合计（第 5 行）：未核对（第 3 行的地区未读入）。"]
+
+
+# ----------------------------------------------------------------------------- 6. hidden rows and columns
+
+
+HIDDEN_ROWS = [["2025年各县(市)区工会工作统计表（示例数据）"], ["地区", "新建基层工会（家）", "会员总数（人）", "草稿列"],
+               ["城关区", 3, 1000, None], ["新华区", 2, 800, None], ["高新区", 9, 99, None], ["合计", 14, 1899, None],
+               ["北塘区", None, None, None]]
+
+
+def hidden_xlsx() -> bytes:
+    from openpyxl import Workbook
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "2025年"
+    for row in HIDDEN_ROWS:
+        ws.append(row)
+    ws.row_dimensions[5].hidden = True          # 高新区: read, and said
+    ws.row_dimensions[7].hidden = True          # a hidden row with a name only: said too
+    ws.row_dimensions[20].hidden = True         # hidden but empty: nothing to say
+    ws.column_dimensions["C"].hidden = True
+    ws.column_dimensions["F"].hidden = True     # hidden but empty
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def hidden_xls() -> bytes:
+    import xlwt
+    wb = xlwt.Workbook(encoding="utf-8")
+    ws = wb.add_sheet("2025年")
+    for r, row in enumerate(HIDDEN_ROWS):
+        for c, v in enumerate(row):
+            if v is not None:
+                ws.write(r, c, v)
+    ws.row(4).hidden = True
+    ws.row(6).hidden = True
+    ws.col(2).hidden = True
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "xls"])
+def test_hidden_rows_and_columns_are_read_and_each_one_is_said(fmt):
+    data = hidden_xlsx() if fmt == "xlsx" else hidden_xls()
+    res = read_workbook(data, CATALOG, None, name=f"汇总.{fmt}", parent=R.TEST_CITY)
+    assert res.errors == []
+    got = {(r.region, r.indicator): r.value for r in res.figures.itertuples()}
+    assert got[("高新区", "new_unions")] == 9 and got[("城关区", "members")] == 1000    # still read
+    hidden = [(f.row, f.column, f.value) for f in res.warnings]
+    assert hidden == [(None, "C", "会员总数(人)"), (5, "", "高新区"), (7, "", "北塘区")], res.warnings
+    for f in res.warnings:
+        assert f.file == f"汇总.{fmt}" and f.sheet == "2025年" and "隐藏" in f.message and "取消隐藏" in f.message
+    assert res.sheets[0].hidden == ["第 5 行", "第 7 行", "C 列"]
+    lines = res.summary().splitlines()
+    assert "    隐藏的行和列（已照常读入，请核对）：第 5 行、第 7 行、C 列" in lines
+    assert lines[-2].startswith("共读入") and "提示 3 个" in lines[-2]
+    assert lines[-1] == ("注意：读入了隐藏的 2 行、1 列（见上面各工作表的“隐藏的行和列”和提示），"
+                         "请在 Excel 中取消隐藏，逐一核对其中的数字。")
+
+
+def test_a_return_without_hidden_rows_ends_with_its_totals_line():
+    res = read_workbook(build_workbook({"2025年": {"rows": HIDDEN_ROWS[:4]}}), CATALOG, None, name="汇总.xlsx")
+    assert res.warnings == [] and res.summary().splitlines()[-1].startswith("共读入")
+
+
+def test_a_hidden_sheet_stays_unread_and_its_hidden_rows_are_not_said():
+    res = read_workbook(build_workbook({"2025年": {"rows": HIDDEN_ROWS[:4]},
+                                        "草稿": {"rows": HIDDEN_ROWS[:4], "hidden": True}}), CATALOG, None,
+                        name="汇总.xlsx")
+    assert [f.sheet for f in res.warnings] == ["草稿"] and set(res.figures["sheet"]) == {"2025年"}

@@ -49,6 +49,7 @@ class SheetReport:
     refused: int = 0
     totals: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    hidden: list[str] = field(default_factory=list)   # hidden rows and columns read ("第 5 行", "C 列")
     note: str = ""
 
 
