@@ -32,6 +32,8 @@ PART_OF = re.compile(r"^其中(?:[:：,，、]|(?=\D))")   # "其中：女职工
 
 @functools.lru_cache(maxsize=8192)
 def _simple(ch: str) -> str:
+    if not ("\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff"):
+        return ch        # not a Chinese character: nothing to simplify (and no converter to load for a dash)
     out = simplified(ch)
     return out if len(out) == 1 else ch
 
