@@ -148,8 +148,22 @@ def _xlsx(data: bytes) -> tuple[list[Sheet], list[str]]:
                     cells[(c.row, c.column)] = Cell(c.value, error=c.data_type == "e",
                                                     percent="%" in (c.number_format or ""))
         merged = [(r.min_row, r.min_col, r.max_row, r.max_col) for r in ws.merged_cells.ranges]
-        sheets.append(Sheet(ws.title, cells, merged, hidden=ws.sheet_state != "visible"))
+        sheets.append(Sheet(ws.title, cells, merged, hidden=ws.sheet_state != "visible",
+                            hidden_rows=[r for r, dim in ws.row_dimensions.items() if dim.hidden],
+                            hidden_cols=_hidden_columns(ws)))
     return sheets, [cs.title for cs in getattr(wb, "chartsheets", [])]
+
+
+def _hidden_columns(ws) -> set[int]:
+    """The hidden columns of an openpyxl worksheet (a dimension may cover a range of columns: min…max)."""
+    from openpyxl.utils import column_index_from_string
+
+    out = set()
+    for key, dim in ws.column_dimensions.items():
+        if dim.hidden:
+            low = dim.min or column_index_from_string(key)
+            out.update(range(low, min(dim.max or low, low + 16384) + 1))
+    return out
 
 
 def _is_error(value) -> bool:
@@ -187,7 +201,9 @@ def _xls(data: bytes) -> tuple[list[Sheet], list[str]]:
                     continue
                 cells[(r + 1, c + 1)] = Cell(value, percent=sh.cell_xf_index(r, c) in percent_xf)
         merged = [(rlo + 1, clo + 1, rhi, chi) for rlo, rhi, clo, chi in sh.merged_cells]
-        sheets.append(Sheet(sh.name, cells, merged, hidden=sh.visibility != 0))
+        sheets.append(Sheet(sh.name, cells, merged, hidden=sh.visibility != 0,
+                            hidden_rows=[r + 1 for r, info in sh.rowinfo_map.items() if info.hidden],
+                            hidden_cols=[c + 1 for c, info in sh.colinfo_map.items() if info.hidden]))
     return sheets, []
 
 

@@ -25,9 +25,11 @@ from ..catalog import normalise_label, parse_unit, suggest_indicators, unit_fact
 from ..cells import parse_cell
 from .grid import cell_number, compact, impossible, letter, shown, to_catalogue_unit
 from .period import column_periods, is_date_text, previous_problem
-from .header import COLUMN_NUMBER_LABELS, FOOTER_PATTERN, HEADING_PATTERN, split_unit
+from .header import COLUMN_NUMBER_LABELS, HEADING_PATTERN, is_unit_row, split_unit, unit_in_cell
 from .reading import RowReader, SheetReport
+from .rows import skip_footer
 from .targets import read_target_cell, take_target
+from .words import footer_label, is_part_row, signature_in
 
 LABEL_HEADERS = {"指标名称", "指标", "项目", "指标项目", "统计指标", "指标名", "项目名称", "主要指标", "内容"}
 ROLE_PATTERNS = [  # (role, pattern on a header part); the lowest header row decides first
@@ -56,6 +58,8 @@ def find_form_header(sheet) -> tuple[int, int, dict[int, str]] | None:
                                                                                               "target", "change")
                                           for c in range(1, sheet.max_col + 1)):
             last = below     # a two-row header: 完成情况 over 本期 | 上年同期 | 增减
+        if last < sheet.max_row and is_unit_row(sheet.row_texts(last + 1)):
+            last += 1        # a row of units under it: "（万元）" for each column
         roles = {}
         for c in range(1, sheet.max_col + 1):
             parts = [compact(sheet.header_text(x, c)) for x in range(r, last + 1)]
@@ -66,6 +70,11 @@ def find_form_header(sheet) -> tuple[int, int, dict[int, str]] | None:
         if any(role in ("current", "target") for role in roles.values()):
             return r, last, roles
     return None
+
+
+def _unit_of(header: str) -> str:
+    """The unit a header part gives its column: "本期（万元）", or "（万元）" in a unit row; "" when none."""
+    return unit_in_cell(header) or split_unit(header)[1] if header else ""
 
 
 def _role(parts: list[str]) -> str:
@@ -81,6 +90,7 @@ class FormReader(RowReader):
     """One per-region form, read in stages: header and region, period, then row by row."""
 
     shape = "纵表"
+    signed = False   # a signature line was passed: the rows of words below it are the footer's
 
     def read(self) -> SheetReport:
         report = self.report
@@ -88,10 +98,12 @@ class FormReader(RowReader):
         if not self.resolve_period(self.first, self._header_periods()):
             return report
         self._check_previous_headers()
-        if self.code is None:
-            return report
-        report.regions = [self.code]
+        if self.code is None:   # still checked cell by cell, so that every problem of the form is listed at once
+            report.skipped.append("全表：地区未能确定（见错误），表中的数字都没有读入，只逐格核对；改正地区后请重新导入")
+        report.regions = [self.code] if self.code else []
         self.previous_as_of = same_day_last_year(self.as_of)
+        self.column_units = {c: unit for c in self.roles for r in range(self.first, self.last + 1)
+                             if (unit := _unit_of(self.sheet.header_text(r, c)))}
         label_col = next(c for c, role in self.roles.items() if role == "label")
         for r in range(self.last + 1, self.sheet.max_row + 1):
             self._row(r, label_col)
@@ -121,12 +133,20 @@ class FormReader(RowReader):
     def _row(self, r: int, label_col: int) -> None:
         sheet, report = self.sheet, self.report
         label = compact(sheet.value_text(r, label_col))
-        texts = [sheet.value_text(r, c) for c in range(1, sheet.max_col + 1)]
+        note_cols = {c for c, role in self.roles.items() if role == "note"}   # 备注: a note of the row, not a footer
+        texts = [t for c in range(1, sheet.max_col + 1) if (t := sheet.value_text(r, c))]
         values = {c: sheet.value_text(r, c) for c, role in self.roles.items() if role in ("current", "previous", "target")}
-        if not any(texts):
+        if not texts:
             return
-        footer = next((t for t in texts if t and FOOTER_PATTERN.match(compact(t))), "")
-        if footer and (not label or FOOTER_PATTERN.match(label) or is_date_text(label)):   # 报送日期 | 2025-07-05
+        numbers = [f"{letter(c)}{r}" for c, v in values.items() if v and parse_cell(v).value is not None]
+        signature = signature_in(sheet.value_text(r, c) for c in range(1, sheet.max_col + 1)
+                                 if not (label and c in note_cols))
+        if signature or (self.signed and not numbers):
+            skip_footer(report, r, texts, numbers, below=not signature)
+            self.signed = True
+            return
+        footer = next((t for t in texts if footer_label(t)), "")
+        if footer and (not label or footer_label(label) or is_date_text(label)):   # 报送日期 | 2025-07-05
             report.skipped.append(f"第 {r} 行“{compact(footer)[:24]}”（表尾说明或签名）")
             return
         if not label:
@@ -138,6 +158,11 @@ class FormReader(RowReader):
             return
         name, name_unit = split_unit(label)
         ind = self.ctx.labels.get(normalise_label(name)) or self.ctx.labels.get(normalise_label(label))
+        if not ind and is_part_row(label):
+            report.skipped.append(f"第 {r} 行“{label[:20]}”（其中项，是上一行指标的一部分；指标目录中没有“{name}”，"
+                                  + (f"这一行的 {len(numbers)} 个数字" if numbers else "这一行") + "未读入。如需读入，"
+                                  "请在 indicators.csv 中增加该指标，或在某指标的 aliases 列加上这种写法）")
+            return
         if not ind:
             if not any(values.values()) and (HEADING_PATTERN.match(label) or len(label) <= 12):
                 report.skipped.append(f"第 {r} 行“{label[:20]}”（分组标题，没有数字）")
@@ -148,27 +173,33 @@ class FormReader(RowReader):
                         "请把指标名称改为目录中的名称，或在 indicators.csv 该指标的 aliases 列加上这种写法。",
                         row=r, col=label_col, value=label, region=self.code)
             return
-        unit = self._unit(r, ind, name_unit)
-        if unit is None:
-            return
+        units: dict[str, str | None] = {}   # by column unit (header or unit row): each refused at most once
         figures = {}
         for c, role in self.roles.items():
+            if role not in ("current", "previous", "target"):
+                continue
+            column_unit = self.column_units.get(c, "")
+            unit = units[column_unit] if column_unit in units else \
+                units.setdefault(column_unit, self._unit(r, ind, name_unit, column_unit))
+            if unit is None:
+                continue
             if role == "current":
                 figures["current"] = self._value(r, c, ind, unit, self.year, self.as_of)
             elif role == "previous":
                 figures["previous"] = self._value(r, c, ind, unit, self.year - 1, self.previous_as_of, previous=True)
-            elif role == "target":
+            else:
                 self._target(r, c, ind, unit)
         change_col = next((c for c, role in self.roles.items() if role == "change"), None)
         if change_col:
             self._check_change(r, change_col, ind, figures.get("current"), figures.get("previous"))
 
-    def _unit(self, r: int, ind: str, name_unit: str) -> str | None:
-        """The unit a row is written in: its 计量单位 cell, else a unit in its name, else the catalogue's."""
+    def _unit(self, r: int, ind: str, name_unit: str, column_unit: str = "") -> str | None:
+        """The unit a row is written in: its 计量单位 cell, else a unit in its name, else its column's (a unit in the
+        header or the unit row under it: "本期（万元）"), else the catalogue's."""
         cat_unit = self.catalog.at[ind, "unit"]
         unit_col = next((c for c, role in self.roles.items() if role == "unit"), None)
         written = compact(self.sheet.value_text(r, unit_col)) if unit_col else ""
-        unit = written or name_unit or cat_unit
+        unit = written or name_unit or column_unit or cat_unit
         family = parse_unit(cat_unit)
         bare = parse_unit(unit)
         if bare and bare[0] == "" and family:   # "万" alone in a money row means 万元
@@ -186,7 +217,8 @@ class FormReader(RowReader):
         cell = f"{letter(c)}{r}"
         if parsed.blank:
             self.report.blank.append(cell)
-            self.report.blank_regions.append((cell, self.code, shown(self.sheet, r, c)))
+            if self.code:
+                self.report.blank_regions.append((cell, self.code, shown(self.sheet, r, c)))
             return None
         value, problem = (None, parsed.problem) if parsed.problem else to_catalogue_unit(parsed, unit, self.catalog.at[ind, "unit"])
         problem = problem or impossible(value, self.catalog.at[ind, "kind"])
@@ -195,13 +227,16 @@ class FormReader(RowReader):
             self.refuse(f"“{self.catalog.at[ind, 'name']}”{problem}", row=r, col=c, value=shown(self.sheet, r, c),
                         region=self.code, indicator=ind)
             return None
+        if self.code is None:
+            return value
+        note = " ".join(self.sheet.value_text(r, k) for k, role in self.roles.items() if role == "note").strip()
         self.take_value(region=self.code, indicator=ind, year=year, as_of=as_of, row=r, col=c, parsed=parsed,
-                        value=value, formula=formula, text=converted, column_unit=unit, previous=previous)
+                        value=value, formula=formula, text=converted, column_unit=unit, previous=previous, note=note)
         return value
 
     def _target(self, r: int, c: int, ind: str, unit: str) -> None:
         target = read_target_cell(self, r, c, ind, unit)
-        if target is not None:
+        if target is not None and self.code is not None:
             take_target(self, self.code, ind, self.year, target, issuer="", row=r, col=c)
 
     def _check_change(self, r: int, c: int, ind: str, current: float | None, previous: float | None) -> None:

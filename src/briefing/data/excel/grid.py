@@ -54,8 +54,11 @@ class Sheet:
     table), so every reader reads every format by the same rules.
     """
 
-    def __init__(self, name: str, cells: dict[tuple[int, int], Cell], merged=(), *, hidden: bool = False):
+    def __init__(self, name: str, cells: dict[tuple[int, int], Cell], merged=(), *, hidden: bool = False,
+                 hidden_rows=(), hidden_cols=()):
         self.name, self.cells, self.hidden = name, cells, hidden
+        # rows and columns hidden in the file (.xlsx, .xls): read like the others, but each one said
+        self.hidden_rows, self.hidden_cols = frozenset(hidden_rows), frozenset(hidden_cols)
         self.max_row = max((r for r, _ in cells), default=0)
         self.max_col = max((c for _, c in cells), default=0)
         self.merged_anchor: dict[tuple[int, int], tuple[int, int]] = {}

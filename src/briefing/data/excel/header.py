@@ -125,10 +125,27 @@ def find_header(sheet: Sheet, labels: dict) -> tuple[int, int, int]:
 
 
 def is_unit_row(texts: list[str]) -> bool:
-    units = [t for t in texts if t]
-    return bool(units) and all(
-        (m := re.fullmatch(r"[(（]?(?:(?:计量)?单位[:：])?\s*([^()（）]+?)\s*[)）]?", compact(t))) and parse_unit(m[1])
-        for t in units)
+    """A row of units under a header ("（个）", "万人", "%"), its first cell perhaps saying 单位 or 计量单位."""
+    units = [unit_in_cell(t) for t in texts if t]
+    return any(units) and all(u is not None for u in units)
+
+
+def unit_in_cell(text: str) -> str | None:
+    """The unit a cell of a unit row gives ("（万元）" → "万元"); "" for the row's label (单位, 计量单位); else None."""
+    t = normalise_label(text)
+    if re.fullmatch(r"\(?(计量)?单位[:：]?\)?", t):
+        return ""
+    m = re.fullmatch(r"\(?(?:(?:计量)?单位[:：])?([^()]+?)\)?", t)
+    return m[1] if m and parse_unit(m[1]) else None
+
+
+def unit_row_below(sheet: "Sheet", last: int) -> int | None:
+    """A unit row under a row of column numbers (甲 乙 1 2 3) under the header; a unit row right under the
+    header is part of the header already (``find_header``)."""
+    numbers = [compact(t) for t in sheet.row_texts(last + 1) if t]
+    if not numbers or not all(n.lower() in COLUMN_NUMBER_LABELS or n.isdigit() for n in numbers):
+        return None
+    return last + 2 if last + 2 <= sheet.max_row and is_unit_row(sheet.row_texts(last + 2)) else None
 
 
 def transposed(sheet: "Sheet", labels: dict) -> bool:

@@ -17,10 +17,10 @@ from ..catalog import unit_factor
 from .grid import Sheet, column_index, letter, shown
 from .period import SENT_LINE, PeriodStatement, period_statement, reconcile_period, row_statements
 from .regions import RegionNames
+from .words import unit_line, without_seal
 
 # Lines above or below a table that date the form itself, not its figures.
 NOT_A_PERIOD = SENT_LINE
-REGION_LINE = re.compile(r"(?:填报单位|报送单位|填表单位|单位名称|^单位)[:：]\s*([^\s:：]+)")
 NOTE_LINE = re.compile(r"^(填报说明|说明|注|备注|附注)[:：\d、.]")
 
 
@@ -49,6 +49,7 @@ class SheetReport:
     refused: int = 0
     totals: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    hidden: list[str] = field(default_factory=list)   # hidden rows and columns read ("第 5 行", "C 列")
     note: str = ""
 
 
@@ -86,7 +87,7 @@ class Reader:
     def refuse(self, message, *, row=None, col=None, value="", level="error", column="", region="", indicator=""):
         cell = f"{letter(col)}{row}" if row and col else ""
         self.ctx.findings.append(Finding(level, message, file=self.ctx.file, sheet=self.name, cell=cell, row=row,
-                                         column=column, value=str(value), region=region, indicator=indicator))
+                                         column=column, value=str(value), region=region or "", indicator=indicator))
 
     # -- the period, from everything the sheet says
 
@@ -157,12 +158,19 @@ class Reader:
     def form_region(self, first: int) -> str | None:
         """The region of the form: the 填报单位 line, else the sheet's name, else the file's name (said so)."""
         sheet = self.sheet
-        lines = [(r, c, sheet.value_text(r, c)) for r in range(1, first) for c in range(1, sheet.max_col + 1)]
-        for r, c, text in lines:
-            m = REGION_LINE.search(text.replace(" ", ""))
-            if m:
-                self.report.region_from = f"{letter(c)}{r}“{text}”"
-                return self.region(m[1], r, c)
+        for r in range(1, first):
+            for c in range(1, sheet.max_col + 1):
+                text = sheet.value_text(r, c)
+                name = unit_line(text) if text else None
+                if name is None:
+                    continue
+                if not name:   # "填报单位（盖章）：" | "青石县总工会": the name in the next cell of the line
+                    c, name = next(((k, without_seal(sheet.value_text(r, k)).strip()) for k in range(c + 1, sheet.max_col + 1)
+                                    if without_seal(sheet.value_text(r, k)).strip()), (c, ""))
+                    text = f"{text}…{name}"
+                if name:
+                    self.report.region_from = f"{letter(c)}{r}“{text}”"
+                    return self.region(name.split()[0], r, c)
         for where, text in (("工作表名称", self.name), ("文件名", self.ctx.file_stem)):
             name = self.name_in(text)
             if name:

@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 from ..catalog import normalise_label
 from ..cells import parse_cell
 from .grid import cell_number, compact, impossible, shown, to_catalogue_unit
-from .header import ColumnInfo, COLUMN_NUMBER_LABELS, FOOTER_PATTERN, HEADING_PATTERN, REGION_HEADERS_NORMALISED, TOTAL_PATTERN
+from .header import ColumnInfo, COLUMN_NUMBER_LABELS, HEADING_PATTERN, REGION_HEADERS_NORMALISED, TOTAL_PATTERN
 from .period import YEAR
+from .words import footer_label, is_part_row, signature_in
 
 
 @dataclass
@@ -33,22 +34,34 @@ def read_rows(reader, indicator_cols: list[ColumnInfo]) -> tuple[list[tuple[int,
     totals: list[tuple[int, str]] = []
     seen: dict[str, int] = {}
     refused_rows = reader.refused_rows = []   # rows whose region was refused: totals over them are not checked
+    note_cols = {c.index for c in report.columns if c.role == "note"}   # a 备注 column's text is a note, never a footer
+    signed = False   # below a signature line, rows of words only belong to it too
     for r in range(reader.last + 1, sheet.max_row + 1):
         values = [sheet.value_text(r, c.index) for c in indicator_cols]
         label = compact(sheet.header_text(r, label_col))  # "合计" is often merged across 序号 and 地区
         label = re.sub(r"^(\d+[.、]|[(（]\d+[)）])(?=\D)", "", label)  # "1.城关区", "(1)城关区"
-        if not label and not any(values):
+        texts = [t for t in sheet.row_texts(r) if t]
+        signature = signature_in(t for c, t in enumerate(sheet.row_texts(r), start=1) if not (label and c in note_cols))
+        if not label and not any(values) and not signature:
             continue
+        numbers = [f"{c.letter}{r}" for c, v in zip(indicator_cols, values) if v and parse_cell(v).value is not None]
         if label.lower() in COLUMN_NUMBER_LABELS or (not label and is_numbering(values)):
             report.skipped.append(f"第 {r} 行是栏次编号行")
-        elif FOOTER_PATTERN.match(label) or (_footer_row(sheet, r) and not any(parse_cell(v).value is not None
-                                                                                 for v in values if v)):
-            if any(parse_cell(v).value is not None for v in values if v):
+        elif r == getattr(reader, "unit_row", None):
+            report.skipped.append(f"第 {r} 行是单位行（各列的单位，与表头中写的单位一样用于读取）")
+        elif signature or (signed and not numbers and not TOTAL_PATTERN.search(label)):
+            skip_footer(report, r, texts, numbers, below=not signature)
+            signed = True
+        elif footer_label(label) or (_footer_row(texts) and not numbers):
+            if numbers:
                 reader.refuse("表尾说明行中有数字。说明、填表人等写在表格下方时，不要在指标列中填数。",
                               row=r, col=label_col, value=label)
             else:
-                shown_text = label or next(t for t in sheet.row_texts(r) if t)
+                shown_text = label or texts[0]
                 report.skipped.append(f"第 {r} 行“{compact(shown_text)[:20]}”（表尾说明或签名）")
+        elif is_part_row(label):
+            report.skipped.append(f"第 {r} 行“{label[:20]}”（其中项，是上一行的一部分，不是地区"
+                                  + (f"：这一行的 {len(numbers)} 个数字不读入，也不计入合计核对）" if numbers else "）"))
         elif not any(values) and HEADING_PATTERN.match(label):
             report.skipped.append(f"第 {r} 行“{label[:20]}”（分组标题，没有数字）")
         elif TOTAL_PATTERN.search(label):
@@ -116,12 +129,42 @@ def read_values(reader, data_rows, indicator_cols) -> dict[int, "ColumnValues"]:
             reader.take_value(region=code, indicator=col.indicator, year=reader.year, as_of=reader.as_of, row=r,
                               col=col.index, parsed=parsed, value=value, formula=formula, text=converted,
                               column_unit=col.unit, note=note)
+    check_refused_rows(reader, indicator_cols)
     return values
 
 
-def _footer_row(sheet, r: int) -> bool:
-    """A line under a table whose cells say 填表人：…, 联系电话：…, 填报说明：… (in whichever column)."""
-    return any(FOOTER_PATTERN.match(compact(t)) for t in sheet.row_texts(r) if t)
+def check_refused_rows(reader, indicator_cols) -> None:
+    """The cells of a row whose region was refused (a typo, a duplicate): never read, but each checked, so that
+    every problem of the return is listed in the same run."""
+    sheet, cat = reader.sheet, reader.catalog
+    for r in sorted(set(getattr(reader, "refused_rows", []))):
+        label = compact(sheet.header_text(r, reader.label_col))
+        for col in indicator_cols:
+            parsed, _, _ = cell_number(sheet, r, col.index)
+            if parsed.blank:
+                continue
+            cat_unit = cat.at[col.indicator, "unit"]
+            value, problem = (None, parsed.problem) if parsed.problem else to_catalogue_unit(parsed, col.unit, cat_unit)
+            problem = problem or impossible(value, cat.at[col.indicator, "kind"])
+            if problem:
+                reader.report.refused += 1
+                reader.refuse(f"“{label}”的“{cat.at[col.indicator, 'name']}”{problem}（这一行的地区未能读入，"
+                              "改正地区时请一并改正这一格。）", row=r, col=col.index, value=shown(sheet, r, col.index),
+                              column=col.header, indicator=col.indicator)
+
+
+def _footer_row(texts: list[str]) -> bool:
+    """A line under a table whose cells say 填报说明：…, 注：… (in whichever column)."""
+    return any(footer_label(t) for t in texts)
+
+
+def skip_footer(report, r: int, texts: list[str], numbers: list[str], *, below: bool = False) -> None:
+    """A signature or contact line (or the words under one) listed as not read; its numbers (a telephone, a date)
+    are never figures."""
+    words = " ".join(dict.fromkeys(compact(t) for t in texts))[:40]
+    why = "表尾签名下方的文字" if below else "表尾签名或联系方式"
+    report.skipped.append(f"第 {r} 行“{words}”（{why}，不是数据"
+                          + (f"；其中 {'、'.join(numbers[:5])} 的数字不读入）" if numbers else "）"))
 
 
 def is_numbering(values: list[str]) -> bool:

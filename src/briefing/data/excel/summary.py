@@ -1,7 +1,8 @@
 """The import report: what was read from each file and sheet, what was converted, skipped, refused, and what is new.
 
 It is what ``briefing import`` prints and what the analyst keeps: every number it counts is a
-line somewhere below it, and the last line's counts are the findings printed after it.
+line somewhere below it, and the counts of its totals line are the findings printed after it. When
+hidden rows or columns were read, one more line after the totals says how many, so they are checked.
 """
 
 from __future__ import annotations
@@ -24,6 +25,11 @@ def import_summary(result, extra: list) -> str:
         names = "、".join(result.new_regions)
         lines.append(f"新地区（没有 regions.csv，按表中写法建立，请逐个核对）：{names}。")
     lines.append(_totals_line(result, extra))
+    hidden = sum(len(s.hidden) for s in result.sheets)
+    if hidden:   # last, so that it is not missed: these cells were read, and nobody saw them in the file
+        rows = sum(h.endswith("行") for s in result.sheets for h in s.hidden)
+        lines.append(f"注意：读入了隐藏的 {rows} 行、{hidden - rows} 列（见上面各工作表的“隐藏的行和列”和提示），"
+                     "请在 Excel 中取消隐藏，逐一核对其中的数字。")
     return "\n".join(lines)
 
 
@@ -53,6 +59,8 @@ def _sheet_lines(s, result) -> list[str]:
     if s.blank:
         shown = "、".join(s.blank[:30]) + (f" 等 {len(s.blank)} 格" if len(s.blank) > 30 else "")
         out.append(f"    空白或占位（未作为数字读入）：{shown}")
+    if s.hidden:
+        out.append(f"    隐藏的行和列（已照常读入，请核对）：{'、'.join(s.hidden)}")
     out += [f"    {t}" for t in s.totals]
     out += [f"    未读入：{k}" for k in s.skipped]
     return out

@@ -12,7 +12,7 @@ from ..catalog import normalise_label, parse_unit, suggest_indicators, unit_fact
 from ..cells import parse_cell
 from .grid import Sheet, column_index, compact, letter
 from .header import (NOTE_HEADERS_NORMALISED, SERIAL_HEADERS_NORMALISED, UNIT_LINE, ColumnInfo, find_header,
-                     is_region_header, match_header)
+                     is_region_header, is_unit_row, match_header, unit_in_cell, unit_row_below)
 from .reading import NOT_A_PERIOD, Context, Reader, SheetReport
 from .rows import check_year_column, read_rows, read_values
 from .totals import check_fractions, check_totals
@@ -40,6 +40,7 @@ class SheetReader(Reader):
             report.note = "空表，未读入。"
             return False
         self.first, self.last, found = find_header(sheet, self.ctx.labels)
+        self.unit_row = unit_row_below(sheet, self.last) if found else None
         if not self._period(found):
             return False
         self.indicator_cols = self._columns()
@@ -96,9 +97,10 @@ class SheetReader(Reader):
         sheet_units = [m[1] for t in self.title_texts for m in [UNIT_LINE.search(t)] if m and parse_unit(m[1])]
         seen: dict[str, ColumnInfo] = {}
         self.label_header = None
+        rows = [*range(self.first, self.last + 1), *([self.unit_row] if self.unit_row else [])]
+        unit_rows = {r for r in rows if r > self.first and is_unit_row(sheet.row_texts(r))}
         for c in range(1, sheet.max_col + 1):
-            parts = list(dict.fromkeys(p for p in (compact(sheet.header_text(r, c))
-                                                   for r in range(self.first, self.last + 1)) if p))
+            parts = list(dict.fromkeys(p for p in (self._header_part(r, c, unit_rows) for r in rows) if p))
             col = ColumnInfo(index=c, letter=letter(c), header="/".join(parts), role="empty")
             self.report.columns.append(col)
             if not parts:
@@ -134,6 +136,14 @@ class SheetReader(Reader):
             else:
                 seen[ind] = col
         return [c for c in self.report.columns if c.role == "indicator"]
+
+    def _header_part(self, r: int, c: int, unit_rows: set[int]) -> str:
+        """A header cell's text; in a row of units, its unit in brackets ("个" → "(个)"), the row's 单位 label dropped."""
+        text = compact(self.sheet.header_text(r, c))
+        if r in unit_rows and text:
+            unit = unit_in_cell(text)
+            return f"({unit})" if unit else ""
+        return text
 
     def _label_column(self, indicator_cols: list[ColumnInfo]) -> int | None:
         """The column of region names: a 地区/单位 header, else the text column left of the first indicator."""

@@ -13,8 +13,9 @@ import re
 from ..catalog import normalise_label, parse_unit, unit_factor
 from ..cells import parse_cell
 from .grid import cell_number, compact, letter, shown, to_catalogue_unit
-from .header import FOOTER_PATTERN, TOTAL_PATTERN, split_unit
+from .header import TOTAL_PATTERN, split_unit
 from .reading import Reader, RowReader, SheetReport
+from .words import footer_label, signature_in
 
 MIN_WORDS = re.compile(r"以上|不低于|不少于|至少|达到|≥|>=|及以上")
 MAX_WORDS = re.compile(r"以内|以下|不超过|不高于|控制在|≤|<=|之内")
@@ -100,8 +101,8 @@ class TargetTableReader(Reader):
             texts = [self.sheet.value_text(r, c.index) for c in indicator_cols]
             if not label and not any(texts):
                 continue
-            if FOOTER_PATTERN.match(label) or (not label and any(FOOTER_PATTERN.match(compact(x)) for x in
-                                                                   self.sheet.row_texts(r) if x)):
+            if footer_label(label) or signature_in(self.sheet.row_texts(r)) or \
+                    (not label and any(footer_label(x) for x in self.sheet.row_texts(r) if x)):
                 report.skipped.append(f"第 {r} 行“{label[:20] or compact(self.sheet.row_texts(r)[0])[:20]}”（表尾说明）")
                 continue
             if TOTAL_PATTERN.search(label):
@@ -161,7 +162,7 @@ class TargetListReader(RowReader):
         unit_col = next((c for c, role in self.roles.items() if role == "unit"), None)
         for r in range(self.last + 1, self.sheet.max_row + 1):
             label = compact(self.sheet.value_text(r, label_col))
-            if not label or FOOTER_PATTERN.match(label):
+            if not label or footer_label(label) or signature_in(self.sheet.row_texts(r)):
                 if label:
                     report.skipped.append(f"第 {r} 行“{label[:20]}”（表尾说明）")
                 continue

@@ -21,6 +21,7 @@ from ..dataset import Dataset
 from ..folder import load_regions, read_meta
 from ..validate import check_dataset
 from .files import open_workbook
+from .grid import letter
 from .kind import read_any_sheet
 from .reading import Context, SheetReport
 from .regions import RegionNames
@@ -54,8 +55,9 @@ class WorkbookImport:
         return [f for f in self.findings if f.level != "error"]
 
     def summary(self, extra: list | None = None) -> str:
-        """What was read, file by file and sheet by sheet, in Chinese (the import command prints it); the last
-        line counts these findings and ``extra`` ones (the data checks), as printed below it."""
+        """What was read, file by file and sheet by sheet, in Chinese (the import command prints it); the totals
+        line counts these findings and ``extra`` ones (the data checks), as printed below it, and a last line
+        says how many hidden rows and columns were read, when there were any."""
         return import_summary(self, extra or [])
 
 
@@ -94,6 +96,7 @@ def read_returns(sources: list, catalog: pd.DataFrame, regions: pd.DataFrame | N
         files.append((name, workbook.describe()))
         for sheet in workbook.sheets:
             sheets.append(read_any_sheet(sheet, ctx))
+            _say_hidden(sheet, sheets[-1], ctx)
         sheets += [SheetReport(name=chart, file=name, note="图表页，未读入。") for chart in workbook.charts]
     unknown = sorted(set(ctx.kinds) - {s.name for s in sheets})
     if unknown:
@@ -114,6 +117,26 @@ def read_returns(sources: list, catalog: pd.DataFrame, regions: pd.DataFrame | N
     label = files[0][0] if len(files) == 1 else f"{len(files)} 个文件"
     return WorkbookImport(file=label, figures=figures, regions=regions_out, findings=findings, sheets=sheets,
                           targets=targets, files=files, new_regions=dict(names.new))
+
+
+def _say_hidden(sheet, report: SheetReport, ctx: Context) -> None:
+    """Hidden rows and columns of a sheet that was read were read like the others: each one is said (a hidden row
+    is often a draft or a figure not meant to be sent), so that the analyst unhides and checks it."""
+    if report.note or (sheet.hidden and not ctx.include_hidden):
+        return
+    used_rows, used_cols = {r for r, _ in sheet.cells}, {c for _, c in sheet.cells}
+    for r in sorted(sheet.hidden_rows & used_rows):
+        text = next((t for t in sheet.row_texts(r) if t), "")
+        report.hidden.append(f"第 {r} 行")
+        ctx.findings.append(Finding("warning", "这一行在表中是隐藏的，已照常读入。隐藏的行常是草稿、旧数或不该报的数字："
+                                               "请在 Excel 中取消隐藏后核对这一行；不该读入的请删去这一行后重新导入。",
+                                    file=ctx.file, sheet=sheet.name, row=r, value=text[:30]))
+    for c in sorted(sheet.hidden_cols & used_cols):
+        text = next((t for t in (sheet.header_text(r, c) for r in range(1, sheet.max_row + 1)) if t), "")
+        report.hidden.append(f"{letter(c)} 列")
+        ctx.findings.append(Finding("warning", f"{letter(c)} 列在表中是隐藏的，已照常读入。隐藏的列常是草稿、旧数或计算过程："
+                                               "请在 Excel 中取消隐藏后核对这一列；不该读入的请删去这一列后重新导入。",
+                                    file=ctx.file, sheet=sheet.name, column=f"{letter(c)}", value=text[:30]))
 
 
 def _bytes_of(source) -> tuple[str, bytes]:
