@@ -191,7 +191,7 @@ def test_import_command_refuses_a_faulty_return_and_writes_nothing(tmp_path, cap
     printed = capsys.readouterr().out
     assert "单元格 B2" in printed and "请用阿拉伯数字填写" in printed
     assert "单元格 C1" in printed and "表头的单位“人”与指标“送温暖资金”的单位“万元”不是同一种量" in printed
-    assert "未写入任何文件" in printed and not (tmp_path / "out").exists()
+    assert "数据目录中什么都没有写入" in printed and not (tmp_path / "out").exists()
 
 
 def test_load_dataset_reads_a_workbook_directly(tmp_path):

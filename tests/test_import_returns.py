@@ -270,6 +270,11 @@ def test_the_import_command_takes_a_folder_and_says_what_it_wrote(tmp_path, caps
     text = capsys.readouterr().out
     assert (out / "figures.csv").read_bytes() == before
     assert text.count("错误：") == len(bad.errors()) and f"错误 {len(bad.errors())} 个" in text
+    # the week's 核对清单 (it may hold the analysts' 核对结果) is never written over: the new list goes beside it
+    assert (tmp_path / "data-核对清单-2.xlsx").is_file() and "data-核对清单.xlsx 已有，原样保留" in text
+    assert "数据目录中什么都没有写入" in text
+    from openpyxl import load_workbook
+    assert set(load_workbook(tmp_path / "data-核对清单.xlsx").sheetnames) >= {"青石县", "云溪县"}
 
 
 def _table(path: Path, title: str, columns: dict[str, list]) -> Path:

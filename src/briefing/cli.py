@@ -55,9 +55,21 @@ def _preview(args) -> int:
     return 0 if done.html else 1
 
 
+def _folder_findings(ds) -> tuple[list, list]:
+    """What ``briefing validate`` reports of a data folder: its checks, and when they pass the flags a pack would
+    show (typos, zero denominators, incomplete totals …); the second list holds those flags."""
+    from .data import check_dataset
+    findings = check_dataset(ds)
+    flagged = []
+    if not any(f.level == "error" for f in findings):
+        from .compute import quality_findings
+        flagged = quality_findings(ds)
+    return findings + flagged, flagged
+
+
 def _validate(args) -> int:
     from .errors import ValidationError
-    from .data import check_dataset, load_dataset
+    from .data import load_dataset
     try:
         ds = load_dataset(_from_here(args.data) if args.data else None)
     except ValidationError as exc:
@@ -68,12 +80,7 @@ def _validate(args) -> int:
         print(f"数据 {args.data} 无法读入：错误 {len(exc.findings)} 个"
               + (f"，提示 {len(exc.warnings)} 个" if exc.warnings else "") + "。请逐条改正后重新运行 briefing validate。")
         return 1
-    findings = check_dataset(ds)
-    flagged = []
-    if not any(f.level == "error" for f in findings):   # the flags a pack would show (typos, zero denominators …)
-        from .compute import quality_findings
-        flagged = quality_findings(ds)
-        findings += flagged
+    findings, flagged = _folder_findings(ds)
     errors = [f for f in findings if f.level == "error"]
     for f in findings:
         print(f"{'错误' if f.level == 'error' else '提示'}：{f.text()}")
@@ -86,7 +93,7 @@ def _validate(args) -> int:
 def _import(args) -> int:
     from pathlib import Path
 
-    from .data import check_dataset, load_dataset
+    from .data import load_dataset
     from .data.imports import import_returns
     out = Path(args.out).expanduser().resolve()   # a command line's paths are taken from the current folder
     kinds = {**{name: "targets" for name in args.targets}, **{name: "figures" for name in args.figures}}
@@ -98,9 +105,10 @@ def _import(args) -> int:
     for f in sorted(result.findings, key=lambda f: f.level != "error"):
         print(f"{'错误' if f.level == 'error' else '提示'}：{f.text()}")
     if result.review:
-        print(f"核对清单（每个地区一张表，发回各单位核对）：{result.review}")
+        kept = f"（{review.name} 已有，原样保留）" if result.review != review else ""
+        print(f"核对清单（每个地区一张表，发回各单位核对）：{result.review}{kept}")
     if result.written is None:
-        print(f"有 {len(result.errors)} 个错误，未写入任何文件。请按上面的说明改正报表后重新导入。")
+        print(f"有 {len(result.errors)} 个错误，数据目录中什么都没有写入。请按上面的说明改正报表后重新导入。")
         return 1
     for line in result.changes:
         print(f"修改：{line}")
@@ -110,11 +118,12 @@ def _import(args) -> int:
     print(f"已写入 {out}：figures.csv 本次 {written['figures']} 行{replaced}{targets}"
           + ("，regions.csv" if "regions" in written else "") + ("，indicators.csv" if "indicators" in written else "")
           + "。")
-    findings = check_dataset(load_dataset(out))
+    findings, flagged = _folder_findings(load_dataset(out))   # the same counts as briefing validate
     errors = [f for f in findings if f.level == "error"]
     print(f"整个数据目录检查：错误 {len(errors)} 个，提示 {len(findings) - len(errors)} 个"
+          + (f"（其中 {len(flagged)} 个在简报中将显示为“待核实”或“汇总不全”）" if flagged else "")
           + ("。" if not findings else f"；运行 briefing validate {out} 查看。"))
-    return 1 if errors else 0
+    return 1 if errors else 0   # written; what the packs would flag is validate's and render's exit code
 
 
 def _check(args) -> int:

@@ -73,7 +73,8 @@ def import_returns(paths: list, out: str | Path, *, catalog: str | Path | None =
 
     The catalogue and regions come from ``out`` when it has them (so each return is imported into the
     same folder), else from ``catalog``/``regions``, else from the sample catalogue and the rows read.
-    ``review`` names an Excel file to write the 核对清单 into (one sheet per region), errors or not.
+    ``review`` names an Excel file to write the 核对清单 into (one sheet per region), errors or not; when that file
+    exists, the next free "name-2.xlsx" (``free_path``): an earlier list is never written over.
 
     >>> res = import_returns(["returns/"], "data/示例市", review="核对清单.xlsx")   # doctest: +SKIP
     >>> print(res.read.summary()); res.written                                     # doctest: +SKIP
@@ -97,10 +98,25 @@ def import_returns(paths: list, out: str | Path, *, catalog: str | Path | None =
     result.changes = changes_against(out, read, reg if reg is not None else read.regions.set_index("code"), cat)
     if review:
         from .review import write_review   # openpyxl only when a review sheet is asked for
-        result.review = write_review(read, result.checks, Path(review).expanduser(), cat)
+        result.review = write_review(read, result.checks, free_path(Path(review).expanduser()), cat)
     if not result.errors:
         result.written = write_tidy(read, out, cat_path)
     return result
+
+
+def free_path(path: Path) -> Path:
+    """``path``, or when a file is there already "name-2.xlsx", "name-3.xlsx" …: a 核对清单 already written may
+    hold the analysts' 核对结果 and a whole week's regions, so an import never writes over it.
+
+    >>> free_path(Path("/nonexistent/核对清单.xlsx")).name
+    '核对清单.xlsx'
+    """
+    n = 1
+    candidate = path
+    while candidate.exists():
+        n += 1
+        candidate = path.with_name(f"{path.stem}-{n}{path.suffix}")
+    return candidate
 
 
 def check_returns(read: WorkbookImport, catalog: pd.DataFrame, regions: pd.DataFrame | None) -> list[Finding]:
