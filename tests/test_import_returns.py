@@ -261,6 +261,9 @@ def test_the_import_command_takes_a_folder_and_says_what_it_wrote(tmp_path, caps
     text = capsys.readouterr().out
     assert "纵表" in text and "目标分解表" in text and "targets.csv 本次" in text
     assert (tmp_path / "data-核对清单.xlsx").is_file()
+    import yaml   # what a leader reads under every chart: the city's data, no file count or command name
+    meta = yaml.safe_load((out / "dataset.yaml").read_text(encoding="utf-8"))
+    assert meta["source"] == "各单位报送的统计报表" and "briefing" not in str(meta) and "个文件" not in str(meta)
     figures = pd.read_csv(out / "figures.csv", dtype=str)
     assert len(figures) == sum(len(f.figures) for f in forms)
     # a faulty return: exit 1, nothing written, every fault listed, the counts as printed

@@ -391,7 +391,7 @@ def _targets(ds: Dataset, keys: _Keys, need_figures: bool = True) -> list[Findin
         missing = np.flatnonzero(~covered & ~has_children[t_region] & (t_year <= years.max()))
         out += _capped(missing, lambda i: Finding(
             "warning", f"{_region(ds, t['region'].iat[i])}{t_year[i]}年“{names.iat[i]}”有目标但没有对应数据，"
-                       "简报中该项只显示目标。如有数据，请补入 figures。", value=str(names.iat[i]),
+                       "简报中该项只显示目标。如有数据，请补报后重新导入。", value=str(names.iat[i]),
             region=t["region"].iat[i], indicator=t["indicator"].iat[i], **at(i, "indicator")),
             "warning", "有目标没有数据", tfile)
     return out

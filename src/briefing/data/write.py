@@ -63,7 +63,11 @@ def write_tidy(result, out: Path, catalog_source: Path, *, previous_kept: set | 
         written["indicators"] = -1
     meta_path = out / config.DATASET_META
     if not meta_path.is_file():
-        meta = {"name": Path(result.file).stem, "sample": False, "source": f"{result.file}（由 briefing import 导入）"}
+        # words a leader reads under every chart: no file count, no command name (the origin column keeps the cells)
+        top = result.regions.loc[result.regions["parent"].fillna("").astype(str) == "", "name"] \
+            if {"parent", "name"} <= set(result.regions.columns) else pd.Series(dtype=str)
+        meta = {"name": f"{top.iloc[0]}工会统计数据" if len(top) == 1 else out.name, "sample": False,
+                "source": "各单位报送的统计报表"}
         meta_path.write_text(yaml.safe_dump(meta, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return written
 
