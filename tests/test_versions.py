@@ -138,3 +138,15 @@ def test_a_record_that_is_not_ours_is_ignored(tmp_path):
     (tmp_path / RECORD).write_text("[1, 2]", encoding="utf-8")
     assert read_record(tmp_path) is None and version_cell(tmp_path, "x") == "—"
     assert plan_revision(tmp_path, {"indicators": {}}, "fp").version == 1
+
+
+def test_a_versions_day_is_the_day_the_pack_says_it_was_made(tmp_path, before_after, monkeypatch):
+    # A meeting file with render_date: 2026-07-18 prints 生成日期 2026年7月18日 in the data note; its 第2版
+    # must not say it was revised on the clock's day (a pack that contradicts itself on its cover).
+    from briefing.periods import SOURCE_DATE_EPOCH, epoch_of
+    monkeypatch.setenv(SOURCE_DATE_EPOCH, epoch_of("2026-07-18"))
+    old, new = before_after
+    folder = tmp_path / "城关区"
+    write_pack(folder, "<html></html>", plan_revision(folder, old["SL01"], "fp1"))
+    second = plan_revision(folder, new["SL01"], "fp2")
+    assert second.date == "2026-07-18" and second.previous["date"] == "2026-07-18"

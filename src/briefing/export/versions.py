@@ -22,6 +22,7 @@ from html import escape
 from pathlib import Path
 
 from .. import config
+from ..periods import today
 from ..present.revision import (MISSING_KIND, diff_figures, find_sentence, pack_sentences, revision_block,
                                 version_label)
 
@@ -72,8 +73,11 @@ def plan_missing(folder: Path, now: dt.datetime | None = None) -> Revision:
 
 
 def _plan(folder: Path, figures: dict, data_fingerprint: str, kind: str, now: dt.datetime | None) -> Revision:
+    # the version's day is the day the pack says it was made (its 生成日期: the meeting's render_date when set), so
+    # that "第2版（…修订）" and the data note never disagree; the stamp keeps the clock, for the order of versions
+    day = now.date().isoformat() if now else today().isoformat()
     now = now or dt.datetime.now().astimezone()
-    stamp, day = now.isoformat(timespec="seconds"), now.date().isoformat()
+    stamp = now.isoformat(timespec="seconds")
     rec = read_record(folder)
     entry = {"version": 1, "time": stamp, "data_fingerprint": data_fingerprint, "changes": []}
     if kind:
