@@ -368,3 +368,23 @@ def test_docstring_examples_hold(module):
     import doctest
     import importlib
     assert doctest.testmod(importlib.import_module(module)).failed == 0
+
+
+# ---------------------------------------------------------------- 8. a total some children did not report
+
+def test_a_total_missing_a_child_is_said_where_it_is_told_and_gets_no_remaining_work(tmp_path):
+    # 30 June: 南县 sent no 送温暖资金, so 甲市's 近230万元 is a sum of the other two: the sentence says so where
+    # it gives the figure, and the remaining-work table computes nothing on it (rule 5), keeping its 近.
+    from .conftest import make_dataset
+    figures = [("A1", 2026, "2026-06-30", "warmth_funds", 130, "近"), ("A2", 2026, "2026-06-30", "warmth_funds", 100),
+               ("A3", 2026, "2026-06-30", "new_unions", 5)]
+    figures += [(r, 2025, "2025-06-30", "warmth_funds", v) for r, v in (("A1", 120), ("A2", 90), ("A3", 40))]
+    data = make_dataset(tmp_path / "d", figures, [("C0", 2026, "warmth_funds", 500, "absolute", "省总")])
+    m = compute_metrics(load_dataset(data), 2026, "2026-06-30")
+    city = m[m["region"] == "C0"]
+    text = narrate.narrate_theme(city, "帮扶与送温暖", "全市", same_period=True)
+    assert "全市送温暖资金（已报单位合计，汇总不全）近230万元" in text, text
+    rest = sections.remaining_work(city, pd.Timestamp("2026-06-30")).set_index("indicator").loc["warmth_funds"]
+    assert rest["status"] == STATUS["incomplete"] and pd.isna(rest["remaining"]) and pd.isna(rest["speed_ratio"])
+    from briefing.present.remaining import _remaining_row
+    assert _remaining_row(rest, "上半年", "下半年") == ["送温暖资金", "汇总不全", "500万元", "近230万元", "—", "—", "—"]

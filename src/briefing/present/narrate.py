@@ -255,7 +255,8 @@ def narrate_theme(metrics: pd.DataFrame, theme: str, scope: str, *, same_period:
     for _, r in rest.iterrows():
         verb = "达到" if r["kind"] == "rate" and r["direction"] == "higher" else ("为" if r["kind"] == "rate" else "")
         yoy, target = phrase_yoy(r, same_period=same_period), phrase_target(r)
-        text = "，".join(b for b in (f"{r['name']}{verb}{_amount(r)}", yoy, target) if b)
+        partial = "（已报单位合计，汇总不全）" if "children_incomplete" in r.get("flag_codes", ()) else ""   # rule 5
+        text = "，".join(b for b in (f"{r['name']}{partial}{verb}{_amount(r)}", yoy, target) if b)
         clauses.append((text, count_figures(text, r["name"])))
     return pack_sentences(clauses, lead=scope)
 
@@ -310,7 +311,7 @@ def narrate_completion(metrics: pd.DataFrame, scope: str) -> str:
         return (f"{scope}{unjudged}项量化指标因部分下级未报、汇总不全，暂不评价完成情况。" if unjudged
                 else f"{scope}本年度没有下达量化目标的指标。")
     if unjudged:
-        return narrate_completion(t, scope).rstrip("。") + f"另有{unjudged}项因部分下级未报、汇总不全，暂不评价。"
+        return narrate_completion(t, scope) + f"另有{unjudged}项因部分下级未报、汇总不全，暂不评价。"
     doubtful = credible(t)
     n_doubtful = len(t) - len(doubtful)
     t = doubtful

@@ -44,11 +44,12 @@ def remaining_work(metrics: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
         item = {k: r[k] for k in ("indicator", "name", "unit", "decimals", "kind", "target_type", "target", "value",
                                   "completion")}
         item["target_bound"], item["projection"] = r.get("target_bound", "") or "", r.get("projection", float("nan"))
+        item["approx"] = r.get("approx", "") or ""
         item["remaining"], item["speed_ratio"] = float("nan"), float("nan")
         item["at_risk"], item["doubtful"] = bool(r.get("at_risk", False)), bool(r.get("doubtful", False))
         met = r["met"] is not pd.NA and bool(r["met"])
         item["status"] = r["status"] if pd.notna(r["value"]) else "无数据"
-        if pd.isna(r["value"]):
+        if pd.isna(r["value"]) or r["status"] == STATUS["incomplete"]:   # rule 5: an incomplete total, not judged
             pass
         elif r["target_type"] == "threshold":
             item["remaining"] = 0.0 if met else float(r["gap"])
@@ -61,7 +62,7 @@ def remaining_work(metrics: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
                 item["speed_ratio"] = (remaining / (1 - elapsed)) / (float(r["value"]) / elapsed)
         out.append(item)
     columns = ["indicator", "name", "unit", "decimals", "kind", "target_type", "target", "target_bound", "value",
-               "completion", "remaining", "speed_ratio", "status", "at_risk", "doubtful", "projection"]
+               "completion", "remaining", "speed_ratio", "status", "at_risk", "doubtful", "projection", "approx"]
     return pd.DataFrame(out, columns=columns)
 
 
@@ -124,7 +125,7 @@ def _remaining_sentences(rest: pd.DataFrame, scope: str, done_word: str, rest_wo
 
 def _remaining_row(r: pd.Series, done_word: str, rest_word: str) -> list[str]:
     dec = int(r["decimals"])
-    value = format_amount(r["value"], r["unit"], dec) if pd.notna(r["value"]) else "—"
+    value = format_amount(r["value"], r["unit"], dec, r.get("approx", "") or "") if pd.notna(r["value"]) else "—"
     remaining = _gap(r) if pd.notna(r["remaining"]) and r["remaining"] > 0 else "—"
     if r["target_type"] == "threshold" or r["status"] in (STATUS["within"], STATUS["over"]) or r["kind"] == "rate":
         remaining = ("差" + remaining) if remaining != "—" else "—"
