@@ -388,3 +388,21 @@ def test_a_total_missing_a_child_is_said_where_it_is_told_and_gets_no_remaining_
     assert rest["status"] == STATUS["incomplete"] and pd.isna(rest["remaining"]) and pd.isna(rest["speed_ratio"])
     from briefing.present.remaining import _remaining_row
     assert _remaining_row(rest, "上半年", "下半年") == ["送温暖资金", "汇总不全", "500万元", "近230万元", "—", "—", "—"]
+
+
+def test_a_rank_among_the_few_that_reported_is_said_and_never_praised_and_a_rank_among_one_is_not_told():
+    rows = pd.DataFrame([
+        # tier-1 indicators of one county: 6 peers reported 新建基层工会, 2 of the 6 reported 劳动竞赛
+        dict(name="新建基层工会", rank=2.0, peers=6, peer_group_size=6, tied=False, rank_change=float("nan")),
+        dict(name="开展劳动竞赛单位", rank=1.0, peers=2, peer_group_size=6, tied=False, rank_change=float("nan")),
+        dict(name="创新工作室", rank=1.0, peers=2, peer_group_size=6, tied=False, rank_change=float("nan"))])
+    rows = rows.assign(tier=1, theme_order=0, order=range(3), doubtful=False)
+    text = narrate.narrate_ranks(rows, "全市", "县(市)区")
+    assert text.startswith("在全市6个县(市)区中，新建基层工会居第2位；开展劳动竞赛单位居第1位（该项只有2个单位报数）")
+    assert "前列" not in text
+    # the one 产业工会: first of one is no rank at all
+    alone = rows.assign(rank=1.0, peers=1, peer_group_size=1)
+    assert narrate.narrate_ranks(alone, "全市", "产业工会") == ""
+    # a whole group of eight that all reported: the first two of them lead
+    whole = rows.assign(rank=[1.0, 2.0, 5.0], peers=8, peer_group_size=8)
+    assert narrate.narrate_ranks(whole, "全市", "县(市)区").endswith("新建基层工会和开展劳动竞赛单位走在全市前列。")

@@ -262,26 +262,25 @@ def narrate_theme(metrics: pd.DataFrame, theme: str, scope: str, *, same_period:
 
 
 def narrate_ranks(metrics: pd.DataFrame, area: str, group: str = "同级单位", *, limit: int = 4) -> str:
-    """Where the region stands among its peers on its key indicators
-    ("在全市12个县(市)区中，新发展会员居第3位，较上年上升2位。…"); likely typos take no part."""
+    """Where the region stands among its peers on its key indicators ("在全市12个县(市)区中，新发展会员居第3位，
+    较上年上升2位。…"); likely typos take no part, nor a rank among one; 走在前列 only in a whole group of four or more."""
     rows = credible(metrics)
-    rows = rows[rows["rank"].notna() & (rows["tier"] == 1)].sort_values(["theme_order", "order"])
+    rows = rows[rows["rank"].notna() & (rows["tier"] == 1) & (rows["peers"] >= 2)].sort_values(["theme_order", "order"])
     if rows.empty:
         return ""
     area = area or PEER_FALLBACK
     peers = int(rows["peers"].max())
     size = int(rows["peer_group_size"].max()) if "peer_group_size" in rows and rows["peer_group_size"].notna().any() else peers
-    # ranked among fewer than the group has (some reported nothing): said, never silent
+    # ranked among fewer than the group has (some reported nothing): said, never silent, indicator by indicator
     among = f"在{area}{peers}个{group}中" if size <= peers else f"在{area}已报数的{peers}个{group}中（共{size}个，{size - peers}个未报）"
     clauses = []
     for i, (_, r) in enumerate(rows.head(limit).iterrows()):
-        text = (f"{among}，" if i == 0 else "") + f"{r['name']}{phrase_rank(r, '')}"
+        fewer = f"（该项只有{int(r['peers'])}个单位报数）" if int(r["peers"]) < peers else ""
+        text = (f"{among}，" if i == 0 else "") + f"{r['name']}{phrase_rank(r, '')}{fewer}"
         clauses.append((text, count_figures(text, r["name"])))
     text = pack_sentences(clauses)
-    best = rows[rows["rank"] <= max(1, peers // 4)]
-    if len(best) >= 2:
-        text += f"{_join(list(best['name']))}走在{area}前列。"
-    return text
+    best = rows[(rows["rank"] <= (rows["peers"] // 4).clip(lower=1)) & (rows["peers"] >= max(4, size))]
+    return text + (f"{_join(list(best['name']))}走在{area}前列。" if len(best) >= 2 else "")
 
 
 def _mid_year(as_of) -> bool:
