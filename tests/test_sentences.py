@@ -406,3 +406,15 @@ def test_a_rank_among_the_few_that_reported_is_said_and_never_praised_and_a_rank
     # a whole group of eight that all reported: the first two of them lead
     whole = rows.assign(rank=[1.0, 2.0, 5.0], peers=8, peer_group_size=8)
     assert narrate.narrate_ranks(whole, "全市", "县(市)区").endswith("新建基层工会和开展劳动竞赛单位走在全市前列。")
+
+
+def test_the_appendix_writes_a_shared_rank_as_the_bulletin_does():
+    from briefing.present.pack import _table_cells
+    row = pd.Series(dict(name="工资集体协商开展率", unit="%", decimals=1, value=88.0, prev_value=86.0, approx="",
+                         prev_approx="", change=2.0, change_pct=float("nan"), kind="rate", yoy="增长", target=95.0,
+                         target_bound="以上", target_type="threshold", rank=3.0, peers=6, tied=True, flags="",
+                         status="尚未达标", completion=float("nan"), met=False, doubtful=False, flag_codes=()))
+    assert _table_cells(row, True, True)[7] == "3（并列）/6"
+    untied = row.copy()
+    untied["tied"] = False
+    assert _table_cells(untied, True, True)[7] == "3/6"

@@ -324,7 +324,8 @@ def _table_cells(r: pd.Series, ranked: bool, mid_year: bool) -> list[str]:
     else:
         target = "—"
     done = _done_cell(r)
-    rank = (f"{int(r['rank'])}/{int(r['peers'])}" if pd.notna(r["rank"]) else "—") if ranked else None
+    tied = "（并列）" if pd.notna(r.get("tied")) and bool(r.get("tied")) else ""
+    rank = (f"{int(r['rank'])}{tied}/{int(r['peers'])}" if pd.notna(r["rank"]) else "—") if ranked else None
     if _doubtful(r) and pd.notna(r["value"]):
         change, rank = DOUBTFUL, (DOUBTFUL if ranked else None)
         done = DOUBTFUL if done else done
