@@ -150,3 +150,24 @@ def test_a_versions_day_is_the_day_the_pack_says_it_was_made(tmp_path, before_af
     write_pack(folder, "<html></html>", plan_revision(folder, old["SL01"], "fp1"))
     second = plan_revision(folder, new["SL01"], "fp2")
     assert second.date == "2026-07-18" and second.previous["date"] == "2026-07-18"
+
+
+def test_an_earlier_pack_the_data_has_moved_past_is_outdated(tmp_path):
+    # 城关区 corrects 新发展会员; only 城关区 is rendered again (--regions). 新华区's earlier pack shows 城关区's old
+    # figure in its peer chart: outdated. 市教育工会 (another group, no 城关区 in it) is not.
+    from briefing.export.additions import Additions
+    before, after = load_dataset(ROOT / "data" / "sample"), None
+    line = next(line for line in (ROOT / "data" / "sample" / "figures.csv").read_text(encoding="utf-8").splitlines()
+                if line.startswith("SL01,2025,2025-12-31,new_members,"))
+    after = load_dataset(corrected(tmp_path, "SL01", "new_members", str(int(line.split(",")[4]) + 100)))
+    m_before, m_after = compute_metrics(before, 2025), compute_metrics(after, 2025)
+    peers = ["new_members"]
+    names = before.regions["name"]
+    for code in ("SL02", "SL21"):
+        folder = tmp_path / names[code]
+        write_pack(folder, "<html></html>", plan_revision(folder, shown_figures(m_before, code, before.regions, peers),
+                                                          "fp1", DAY1))
+    adds = Additions(notes={}, peers=peers, metrics=m_after, regions=after.regions)
+    assert adds.outdated("SL02", tmp_path / names["SL02"]) is True
+    assert adds.outdated("SL21", tmp_path / names["SL21"]) is False
+    assert adds.outdated("SL03", tmp_path / "never-rendered") is False

@@ -40,6 +40,7 @@ class BatchResult:
     packs: list[PackResult]
     seconds: float
     incomplete: dict = dataclasses.field(default_factory=dict)   # region → why its pack rests on incomplete data
+    outdated: list = dataclasses.field(default_factory=list)     # earlier packs the data has moved past (regions)
     extras: dict = dataclasses.field(default_factory=dict)   # the 通报 and the meeting book (export/additions)
 
     @property
@@ -193,10 +194,14 @@ def _render_meeting(meeting: Meeting, pool, t0: float, *, regions, force, timeou
         ok = sum(r.status == "ok" for r in results)
         skipped = sum(r.status == "skipped" for r in results)
         results += _earlier_packs(out_dir, {r.region for r in results}, ds)
+        for r in results:
+            if r.earlier and r.status != "failed":
+                r.outdated = adds.outdated(ds.region_code(r.region), out_dir / safe_name(r.region))
         all_codes = ds.regions.sort_values(["depth", "order"]).index
         order = {ds.regions.at[c, "name"]: i for i, c in enumerate(all_codes)}
         results.sort(key=lambda r: order.get(r.region, 1e9))
-        batch = BatchResult(meeting=meeting, out_dir=out_dir, packs=results, seconds=time.perf_counter() - t0)
+        batch = BatchResult(meeting=meeting, out_dir=out_dir, packs=results, seconds=time.perf_counter() - t0,
+                            outdated=[r.region for r in results if r.outdated])
         incomplete = incomplete_data(ds, metrics)
         incomplete.update({c: "本期数据缺失（会议文件 data_missing），简报只列出已下达的目标和上年数字" for c in as_missing})
         batch.incomplete = {ds.regions.at[c, "name"]: why for c, why in incomplete.items()
@@ -209,6 +214,11 @@ def _render_meeting(meeting: Meeting, pool, t0: float, *, regions, force, timeou
     echo(f"索引页：{config.terminal_path(out_dir / 'index.html')}")
     for region, why in batch.incomplete.items():
         echo(f"  数据不全：{region}——{why}。简报中已注明；数字报齐后请重新生成。")
+    if batch.outdated:
+        names = "、".join(batch.outdated)
+        echo(f"  已过时：{names} 的简报是此前生成的，数据改过之后其中的数字（含图表中的同级数字）已与现有数据不符，"
+             f"本次没有重新生成{'（汇编中也是旧的）' if 'pdf' in batch.meeting.formats else ''}。"
+             f"请不加 --regions 重新运行，或加 --regions {','.join(batch.outdated)}。")
     for r in batch.failed:
         where = f"第 {r.failed_cell} 个单元格" if r.failed_cell else "执行过程"
         echo(f"  失败：{r.region}，{where}：{r.error}" + (f"（部分执行的笔记本：{r.partial_notebook}）" if r.partial_notebook else ""))

@@ -49,6 +49,16 @@ class Additions:
         return self.notes_for(code), plan_revision(folder, figures, data_fingerprint)
 
 
+    def outdated(self, code: str, folder: Path) -> bool:
+        """An earlier pack (not rendered in this run) whose figures, its peers' in its charts included, are not what
+        the data gives now: a county corrected its return and only some packs were rendered again."""
+        from .versions import read_record
+        rec = read_record(folder)
+        if rec is None or rec.get("kind"):    # no record, or a 数据缺失 page: nothing shown to compare
+            return False
+        return rec.get("figures") != shown_figures(self.metrics, code, self.regions, self.peers)
+
+
 def prepare(meeting: Meeting, ds, metrics: pd.DataFrame) -> Additions:
     """Read and check the meeting's notes; find the indicators its theme compares among peers."""
     known = {**{c: c for c in ds.regions.index}, **{n: c for c, n in ds.regions["name"].items()}}

@@ -99,6 +99,7 @@ def write_index(batch, ds, metrics: pd.DataFrame) -> Path:
         extra = f"，{lag} 项进度滞后" if lag else ""
         why = getattr(batch, "incomplete", {}).get(r.region)
         extra += f"；数据不全：{why}" if why else ""
+        extra += "；已过时：数据改过后未重新生成，简报中的数字与现有数据不符" if r.outdated else ""
         folder = batch.out_dir / safe_name(r.region)
         if r.status == "failed":
             links = f'<span class="bad">生成失败：{escape(r.error)}</span>'

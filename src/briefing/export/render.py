@@ -36,6 +36,7 @@ class PackResult:
     failed_cell: int | None = None
     partial_notebook: str = ""
     earlier: bool = False                # listed from an earlier run of the meeting, not rendered now
+    outdated: bool = False               # an earlier pack whose shown figures the data no longer gives
     worker: dict = field(default_factory=dict)   # which worker rendered it: pid, its n-th pack, its warm-up seconds
 
 
