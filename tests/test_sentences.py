@@ -418,3 +418,13 @@ def test_the_appendix_writes_a_shared_rank_as_the_bulletin_does():
     untied = row.copy()
     untied["tied"] = False
     assert _table_cells(untied, True, True)[7] == "3/6"
+
+
+def test_a_change_or_a_completion_from_an_approximate_figure_is_approximate_everywhere_it_is_shown():
+    row = pd.Series(dict(yoy="增长", change=9.8, change_pct=7.5, kind="flow", approx="近", prev_approx="",
+                         completion=35.0, completion_approx="约", rank=float("nan"), peers=float("nan"), tied=False,
+                         status="进度滞后", name="送温暖资金", unit="万元", decimals=1, value=140.0, target=400.0))
+    assert narrate.phrase_yoy(row, same_period=True) == "较去年同期增长约7.5%"
+    assert narrate.phrase_yoy(row.drop(["approx", "prev_approx"])) == "同比增长7.5%"
+    from briefing.present.pack import _done_cell
+    assert str(_done_cell(row)).startswith('<span class="nw">约35.0%</span>')

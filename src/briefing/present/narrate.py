@@ -81,8 +81,9 @@ def phrase_yoy(row: pd.Series, *, same_period: bool = False) -> str:
     if row["kind"] == "rate":
         verb = "提高" if row["change"] > 0 else "下降"
         return f"{'较上年' if not same_period else '较去年同期'}{verb}{format_points(row['change'], 1)}"
-    verb = "增长" if row["change"] > 0 else "下降"
-    return f"{base}{verb}{format_percent(abs(row['change_pct']), 1)}"
+    verb = "增长" if row["change"] > 0 else "下降"   # from an approximate figure (近140万元), an approximate change
+    rough = "约" if (row.get("approx") or "") or (row.get("prev_approx") or "") else ""
+    return f"{base}{verb}{format_percent(abs(row['change_pct']), 1, approx=rough)}"
 
 
 def phrase_target(row: pd.Series) -> str:

@@ -310,7 +310,7 @@ def _done_cell(r: pd.Series) -> str:
         return "—"
     if pd.isna(r["completion"]):
         return r["status"]
-    return parts(format_percent(r["completion"], 1), f"（{r['status']}）")
+    return parts(format_percent(r["completion"], 1, approx=r.get("completion_approx", "") or ""), f"（{r['status']}）")
 
 
 def _table_cells(r: pd.Series, ranked: bool, mid_year: bool) -> list[str]:

@@ -44,7 +44,7 @@ def remaining_work(metrics: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
         item = {k: r[k] for k in ("indicator", "name", "unit", "decimals", "kind", "target_type", "target", "value",
                                   "completion")}
         item["target_bound"], item["projection"] = r.get("target_bound", "") or "", r.get("projection", float("nan"))
-        item["approx"] = r.get("approx", "") or ""
+        item["approx"], item["completion_approx"] = r.get("approx", "") or "", r.get("completion_approx", "") or ""
         item["remaining"], item["speed_ratio"] = float("nan"), float("nan")
         item["at_risk"], item["doubtful"] = bool(r.get("at_risk", False)), bool(r.get("doubtful", False))
         met = r["met"] is not pd.NA and bool(r["met"])
@@ -62,7 +62,7 @@ def remaining_work(metrics: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
                 item["speed_ratio"] = (remaining / (1 - elapsed)) / (float(r["value"]) / elapsed)
         out.append(item)
     columns = ["indicator", "name", "unit", "decimals", "kind", "target_type", "target", "target_bound", "value",
-               "completion", "remaining", "speed_ratio", "status", "at_risk", "doubtful", "projection", "approx"]
+               "completion", "remaining", "speed_ratio", "status", "at_risk", "doubtful", "projection", "approx", "completion_approx"]
     return pd.DataFrame(out, columns=columns)
 
 
@@ -93,7 +93,7 @@ def _remaining_sentences(rest: pd.DataFrame, scope: str, done_word: str, rest_wo
     elif not todo.empty:
         worst = todo.loc[todo["completion"].idxmin()] if todo["completion"].notna().any() else todo.iloc[0]
         paras.append(f"对照全年目标，{scope}有{len(todo)}项年度目标任务未完成，各项差距见下表；差距最大的是"
-                     f"{worst['name']}，完成{format_percent(worst['completion'], 1)}，差{_gap(worst)}。")
+                     f"{worst['name']}，完成{format_percent(worst['completion'], 1, approx=worst.get('completion_approx', ''))}，差{_gap(worst)}。")
     lagging = todo[todo["status"].eq(STATUS["behind"]) & todo["speed_ratio"].notna()]
     if not lagging.empty and rest_word:
         names = "、".join(lagging["name"].head(3))
@@ -131,7 +131,8 @@ def _remaining_row(r: pd.Series, done_word: str, rest_word: str) -> list[str]:
         remaining = ("差" + remaining) if remaining != "—" else "—"
     status = DOUBTFUL if r["doubtful"] else r["status"]
     cells = [r["name"], status, _goal(r), value,
-             format_percent(r["completion"], 1) if pd.notna(r["completion"]) else "—", remaining]
+             format_percent(r["completion"], 1, approx=r.get("completion_approx", "") or "") if pd.notna(r["completion"])
+             else "—", remaining]
     if rest_word:
         cells.append(f"为{done_word}的{_ratio_text(r['speed_ratio'])}" if pd.notna(r["speed_ratio"]) else "—")
     return cells

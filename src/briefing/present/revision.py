@@ -29,7 +29,7 @@ def _done(r: pd.Series) -> str:
         return ""
     if pd.isna(r["completion"]):
         return r.get("status") or ("—" if pd.isna(r["met"]) else ("达标" if bool(r["met"]) else "未达标"))
-    return format_percent(r["completion"], 1) + (f"（{r['pace']}）" if r["pace"] else "")
+    return format_percent(r["completion"], 1, approx=r.get("completion_approx", "") or "") + (f"（{r['pace']}）" if r["pace"] else "")
 
 
 def _target(r: pd.Series) -> str:

@@ -135,7 +135,8 @@ def show_pacing(pack: Pack, topic: str = "") -> Html:
         doubt = bool(r.get("doubtful", False))
         rows.append([r["name"], DOUBTFUL if doubt else r["status"], _goal(r),
                      format_amount(r["value"], r["unit"], dec, r["approx"]),
-                     DOUBTFUL if doubt else format_percent(r["completion"], 1), format_percent(r["time_progress"], 1),
+                     DOUBTFUL if doubt else format_percent(r["completion"], 1, approx=r.get("completion_approx", "") or ""),
+                     format_percent(r["time_progress"], 1),
                      DOUBTFUL if doubt else format_points(r["pace_gap"], 1, signed=True)])
     return Html(f'<div class="narrative"><p>{escape(intro)}</p></div>{_table(head, rows)}', "时间进度")
 
@@ -286,7 +287,8 @@ def show_topic_table(pack: Pack, topic: str) -> Html:
         elif pd.isna(r["value"]):
             done = "—"
         else:
-            done = (parts(format_percent(r["completion"], 1), f"（{r['status']}）") if pd.notna(r["completion"])
+            done = (parts(format_percent(r["completion"], 1, approx=r.get("completion_approx", "") or ""),
+                          f"（{r['status']}）") if pd.notna(r["completion"])
                     else r["status"])
         cells.append(done)
         if ranked:
