@@ -485,7 +485,8 @@ def test_a_ceiling_on_a_flow_is_kept_so_far_at_mid_year_and_at_risk_when_its_pac
     a1, a2 = row(m, "A1", "petitions"), row(m, "A2", "petitions")
     assert a1["target_bound"] == a2["target_bound"] == "以内" and a1["status"] == a2["status"] == "控制在目标内"
     assert bool(a1["at_risk"]) and a1["projection"] == 60 and not bool(a2["at_risk"])
-    from briefing.present.narrate import _counts, phrase_target
+    from briefing.present.completion import _counts
+    from briefing.present.narrate import phrase_target
     assert phrase_target(a1) == "目前在“55件以内”的控制目标之内，但按目前速度全年将达到60件左右，超出控制目标"
     assert phrase_target(a2) == "目前在“55件以内”的控制目标之内"
     counts = _counts(m[m["region"].isin(["A1", "A2"]) & m["target"].notna()])

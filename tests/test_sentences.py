@@ -428,3 +428,21 @@ def test_a_change_or_a_completion_from_an_approximate_figure_is_approximate_ever
     assert narrate.phrase_yoy(row.drop(["approx", "prev_approx"])) == "同比增长7.5%"
     from briefing.present.pack import _done_cell
     assert str(_done_cell(row)).startswith('<span class="nw">约35.0%</span>')
+
+
+def test_a_key_figure_a_region_did_not_report_is_said_where_it_would_be(tmp_path):
+    # 30 June: 南县 reported 新建基层工会 but not 送温暖资金, which has a target and a figure last year:
+    # its card says 未报, its theme's paragraph says so, and the count of targets names it (not "全面完成").
+    from .conftest import make_dataset
+    figures = [("A3", 2026, "2026-06-30", "new_unions", 5), ("A3", 2025, "2025-06-30", "new_unions", 4),
+               ("A3", 2025, "2025-06-30", "warmth_funds", 40), ("A1", 2026, "2026-06-30", "warmth_funds", 50),
+               ("A2", 2026, "2026-06-30", "warmth_funds", 30)]
+    targets = [("A3", 2026, "new_unions", 8, "absolute", "市总"), ("A3", 2026, "warmth_funds", 90, "absolute", "市总")]
+    data = make_dataset(tmp_path / "d", figures, targets)
+    pack = briefing.open_pack({"region": "南县", "year": 2026, "as_of": "2026-06-30", "data_dir": str(data)})
+    assert pack.unreported == ["warmth_funds"]
+    cards = text_of(show_headlines(pack))
+    assert "送温暖资金 未报 2026年1—6月数字未报送 暂不评价" in cards
+    narrative = text_of(show_narrative(pack))
+    assert "送温暖资金本期数字未报送" in narrative
+    assert "另有1项（送温暖资金）本期未报数字，暂不评价完成情况。" in narrative and "全面完成" not in narrative

@@ -14,7 +14,7 @@ import re
 
 import pandas as pd
 
-from ..compute import GOOD_STATUS, OPEN_STATUS, STATUS
+from ..compute import GOOD_STATUS, STATUS
 from ..data.catalog import THEMES
 from ..formatting import format_amount, format_percent, format_points, round_half_up
 from .places import PEER_FALLBACK, area_word
@@ -247,7 +247,9 @@ def narrate_theme(metrics: pd.DataFrame, theme: str, scope: str, *, same_period:
     '全市新建基层工会1038家、新发展会员42811人，分别完成年度目标的102.0%和106.1%，均完成全年目标。…'
     """
     rows = _told_rows(metrics, theme)
-    if rows.empty:
+    gone = metrics[(metrics["theme"] == theme) & (metrics["tier"] == 1) & metrics["value"].isna()
+                   & metrics["flag_codes"].map(lambda c: "missing" in c)] if "flag_codes" in metrics else metrics[:0]
+    if rows.empty and gone.empty:
         return ""
     targeted = rows[(rows["target_type"] == "absolute") & rows["completion"].notna()]
     clauses = _targeted_clauses(targeted, same_period)
@@ -259,6 +261,7 @@ def narrate_theme(metrics: pd.DataFrame, theme: str, scope: str, *, same_period:
         partial = "（已报单位合计，汇总不全）" if "children_incomplete" in r.get("flag_codes", ()) else ""   # rule 5
         text = "，".join(b for b in (f"{r['name']}{partial}{verb}{_amount(r)}", yoy, target) if b)
         clauses.append((text, count_figures(text, r["name"])))
+    clauses += [(f"{r['name']}本期数字未报送", 0) for _, r in gone.iterrows()]   # said where it would be told
     return pack_sentences(clauses, lead=scope)
 
 
@@ -286,54 +289,6 @@ def narrate_ranks(metrics: pd.DataFrame, area: str, group: str = "同级单位",
 
 def _mid_year(as_of) -> bool:
     return as_of is not None and pd.notna(as_of) and pd.Timestamp(as_of).strftime("%m-%d") != "12-31"
-
-
-def _counts(t: pd.DataFrame) -> dict:
-    """How many targets are in each state; before year end a ceiling kept so far is still open (rule 8)."""
-    status = t["status"]
-    kept_so_far = (status == STATUS["within"]) & (len(t) > 0 and "as_of" in t and _mid_year(t["as_of"].iloc[0]))
-    open_ = status.isin(OPEN_STATUS) | kept_so_far
-    return {"reached": int((status.isin(REACHED) & ~kept_so_far).sum()),
-            "exceeded": int((status == STATUS["exceeded"]).sum()),
-            "on": int(status.isin([STATUS["on_pace"], STATUS["ahead"]]).sum()),
-            "behind": int((status == STATUS["behind"]).sum()), "open": int(open_.sum()),
-            "risk": int((open_ & t.get("at_risk", False)).sum()),
-            "failed": int(status.isin([STATUS["unmet"], STATUS["short"], STATUS["over"]]).sum())}
-
-
-def narrate_completion(metrics: pd.DataFrame, scope: str) -> str:
-    """"对照年度目标，全市12项量化指标中，已完成8项（其中超额完成6项），未完成4项。" (at year end);
-    before year end, by the states of ``STATUS``: reached, on pace, behind, and due at year end."""
-    t = metrics[metrics["target"].notna() & metrics["value"].notna()]
-    unjudged = int((t["status"] == STATUS["incomplete"]).sum())   # compute rule 5: neither completed nor not
-    t = t[t["status"] != STATUS["incomplete"]]
-    if t.empty:
-        return (f"{scope}{unjudged}项量化指标因部分下级未报、汇总不全，暂不评价完成情况。" if unjudged
-                else f"{scope}本年度没有下达量化目标的指标。")
-    if unjudged:
-        return narrate_completion(t, scope) + f"另有{unjudged}项因部分下级未报、汇总不全，暂不评价。"
-    doubtful = credible(t)
-    n_doubtful = len(t) - len(doubtful)
-    t = doubtful
-    c = _counts(t)
-    check = f"另有{n_doubtful}项数据待核实，未计入。" if n_doubtful else ""
-    if (t["pace"] != "").any() or c["open"]:
-        parts = ([f"{c['reached']}项已完成或达标"] if c["reached"] else []) \
-            + ([f"{c['on']}项进度正常", f"{c['behind']}项进度滞后"] if c["on"] or c["behind"] else [])
-        text = f"对照年度目标，{scope}{len(t)}项量化指标中，" + ("，".join(parts) + "。" if parts else "")
-        if c["open"]:
-            text += f"{'另有' if parts else ''}{c['open']}项为年末考核的目标，尚在推进"
-            text += f"，其中{c['risk']}项按目前速度年底前难以完成。" if c["risk"] else "。"
-        over = int((t["status"] == STATUS["over"]).sum())
-        if over:
-            text += f"{over}项超出控制目标。"
-        return text + check
-    text = f"对照年度目标，{scope}{len(t)}项量化指标中，已完成{c['reached']}项"
-    if c["exceeded"]:
-        text += f"（其中超额完成{c['exceeded']}项）"
-    if c["failed"] == 0:
-        return text + "，全面完成全年的工作目标。" + check
-    return text + f"，未完成{c['failed']}项。" + check
 
 
 def _shortfall(row: pd.Series) -> float:
@@ -415,6 +370,6 @@ def rounded(value: float, decimals: int = 1) -> str:
     return str(round_half_up(value, decimals))
 
 
-__all__ = ["GOOD_STATUS", "MAX_FIGURES", "credible", "format_goal", "narrate_completion", "narrate_highlights",
+__all__ = ["GOOD_STATUS", "MAX_FIGURES", "credible", "format_goal", "narrate_highlights",
            "narrate_problems", "narrate_ranks", "narrate_theme", "pack_sentences", "phrase_rank", "phrase_target",
            "phrase_yoy", "scope_word", "theme_order"]

@@ -12,6 +12,7 @@ import re
 from html import escape
 
 from . import narrate
+from .completion import narrate_completion
 from .pack import Pack, show_headlines
 
 # density → (headline cards at most, chart height in mm, drop the cards' second lines, rank items)
@@ -22,7 +23,7 @@ def three_points(pack: Pack, rank_items: int = 2) -> list[tuple[str, str]]:
     """(label, sentence) for the best results, the largest shortfall and the rank (or overall completion)."""
     m = pack.region_metrics
     best = narrate.narrate_highlights(m, limit=2)
-    best_text = ("；".join(best) + "。") if best else narrate.narrate_completion(m, pack.scope)
+    best_text = ("；".join(best) + "。") if best else narrate_completion(m, pack.scope)
     problems = narrate.narrate_problems(m, limit=1)
     short = re.sub(r"^[一二三四五六七八九十]+是", "", problems[0]) if problems else "各项主要指标均已完成或进度正常，未发现明显短板。"
     ranks = ""
@@ -30,7 +31,7 @@ def three_points(pack: Pack, rank_items: int = 2) -> list[tuple[str, str]]:
         ranks = narrate.narrate_ranks(m, pack.peer_area, pack.info["group"], limit=rank_items)
     if ranks:
         return [("成效突出", best_text), ("最大短板", short), ("同级排名", ranks)]
-    return [("成效突出", best_text), ("最大短板", short), ("总体完成", narrate.narrate_completion(m, pack.scope))]
+    return [("成效突出", best_text), ("最大短板", short), ("总体完成", narrate_completion(m, pack.scope))]
 
 
 def _cards(pack: Pack, limit: int) -> str:

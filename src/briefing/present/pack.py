@@ -14,6 +14,7 @@ from html import escape
 import pandas as pd
 
 from . import charts, narrate, places
+from .completion import narrate_completion
 from .blocks import Html, cell, header_cell, parts
 from ..compute import (DOUBT_FLAGS, DOUBTFUL, FLAGS, GOOD_STATUS, PROBLEM_STATUS, ROLLUP_SOURCE, STATUS, as_of_date,
                        compute_metrics, compute_series, regions_without_figures, year_elapsed)
@@ -31,7 +32,6 @@ __all__ = ["Html", "Pack", "open_pack", "show_cover", "show_data_note", "show_he
 @dataclass(frozen=True)
 class Pack:
     """Everything one region's pack shows, computed once."""
-
     params: PackParams
     dataset: Dataset
     region: str                 # region code
@@ -123,6 +123,12 @@ class Pack:
     def key_indicators(self) -> list[str]:
         m = self.region_metrics
         return m[(m["tier"] == 1) & m["value"].notna()].sort_values(["theme_order", "order"])["indicator"].tolist()
+
+    @property
+    def unreported(self) -> list[str]:
+        """Key indicators not reported though a target, last year or the peers have one: said where they would be."""
+        m = self.region_metrics
+        return m[(m["tier"] == 1) & m["value"].isna() & m["flag_codes"].map(lambda c: "missing" in c)]["indicator"].tolist()
 
 
 def _mtime_key(data_dir: str) -> tuple:
@@ -226,13 +232,14 @@ def _tile_class(row: pd.Series) -> str:
 
 def show_headlines(pack: Pack) -> Html:
     """The key figures as cards: value, change, target. A likely typo shows as 待核实, not as a result."""
-    m = pack.region_metrics.set_index("indicator")
+    m, tiles, unreported = pack.region_metrics.set_index("indicator"), [], set(pack.unreported)
     no_base = "无上年同期数据" if pack.mid_year else "无上年数据"
-    tiles = []
-    for ind in pack.key_indicators:
+    for ind in sorted([*pack.key_indicators, *unreported], key=lambda i: (m.at[i, "theme_order"], m.at[i, "order"])):
         row = m.loc[ind]
         value = format_amount(row["value"], row["unit"], int(row["decimals"]), row["approx"])
-        if _doubtful(row):
+        if ind in unreported:
+            value_html, yoy, target = "未报", f"{pack.period}数字未报送", "暂不评价" if pd.notna(row["target"]) else ""
+        elif _doubtful(row):
             value_html = f'{escape(value)}<span class="check-mark">{DOUBTFUL}</span>'
             yoy, target = "同比变动异常，疑为录入错误", "请核实后再引用"
         elif STATUS["incomplete"] in (row["yoy"], row.get("status")):   # compute rule 5
@@ -252,7 +259,7 @@ def show_headlines(pack: Pack) -> Html:
 def show_narrative(pack: Pack) -> Html:
     m = pack.region_metrics
     paras = [f"<p>{escape(incomplete)}</p>" for incomplete in [pack.incomplete_note] if incomplete]
-    paras.append(f"<p>{escape(narrate.narrate_completion(m, pack.scope))}</p>")
+    paras.append(f"<p>{escape(narrate_completion(m, pack.scope))}</p>")
     highlights = narrate.narrate_highlights(m)
     if highlights:
         paras.append(f"<p>{escape('成效较为突出的是：' + '；'.join(highlights) + '。')}</p>")
@@ -324,8 +331,8 @@ def _table_cells(r: pd.Series, ranked: bool, mid_year: bool) -> list[str]:
     else:
         target = "—"
     done = _done_cell(r)
-    tied = "（并列）" if pd.notna(r.get("tied")) and bool(r.get("tied")) else ""
-    rank = (f"{int(r['rank'])}{tied}/{int(r['peers'])}" if pd.notna(r["rank"]) else "—") if ranked else None
+    rank = (f"{int(r['rank'])}{'（并列）' if r.get('tied') is True or r.get('tied') == True else ''}/"  # noqa: E712
+            f"{int(r['peers'])}" if pd.notna(r["rank"]) else "—") if ranked else None
     if _doubtful(r) and pd.notna(r["value"]):
         change, rank = DOUBTFUL, (DOUBTFUL if ranked else None)
         done = DOUBTFUL if done else done

@@ -12,6 +12,7 @@ from html import escape
 import pandas as pd
 
 from . import narrate
+from .completion import narrate_completion
 from .blocks import Html, cell, header_cell, parts
 from ..compute import DOUBTFUL, STATUS, months_elapsed, year_elapsed
 from ..errors import BriefingError
@@ -233,7 +234,7 @@ def show_topic_overview(pack: Pack, topic: str) -> Html:
     text = narrate.narrate_theme(rows, topic, pack.scope, same_period=pack.mid_year)
     paras.append(text or f"{pack.scope}{pack.period}没有{topic}方面的数据。")
     if rows["target"].notna().any():
-        paras.append(narrate.narrate_completion(rows, pack.scope).replace("对照年度目标，", f"对照{topic}年度目标，", 1))
+        paras.append(narrate_completion(rows, pack.scope).replace("对照年度目标，", f"对照{topic}年度目标，", 1))
     ranked = narrate.credible(rows)
     ranked = ranked[(ranked["tier"] <= 2) & ranked["rank"].notna()].sort_values(["tier", "order"])
     if not ranked.empty and pack.peer_area:
