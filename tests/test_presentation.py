@@ -85,3 +85,11 @@ def test_narrative_speaks_like_a_work_report(city):
     assert "分别完成年度目标的" in text and "个百分点" in text
     assert "nan" not in text.lower() and "inf" not in text.lower()
     assert not re.search(r"\d,\d{3}", text)  # no thousands separators in sentences
+
+
+def test_the_citys_comparison_chart_is_titled_by_the_group_it_compares(city, pack):
+    def title(chart):
+        t = chart.to_dict()["title"]
+        return t["text"] if isinstance(t, dict) else t
+    assert title(charts.chart_peers(city.metrics, city.region, "new_members", city.dataset.regions)) == "新发展会员：各县(市)区比较"
+    assert title(charts.chart_peers(pack.metrics, pack.region, "new_members", pack.dataset.regions)) == "新发展会员：与同级比较"

@@ -364,7 +364,8 @@ def chart_peers(metrics: pd.DataFrame, region: str, indicator: str, regions: pd.
         y=y, color=alt.condition("datum.self", alt.value(PRIMARY), alt.value(NEUTRAL)))
     text = alt.Chart(data).mark_text(align="left", dx=3, fontSize=10, color=INK).encode(x="value:Q", y=y, text="text:N")
     chart = alt.layer(bars, text).properties(width=WIDTH - 200, height=max(len(data), 1) * 20)
-    return _finish(chart, f"{name}：与同级比较", note)
+    top = not regions.at[region, "parent"]   # a top region compares its children of one group, not itself
+    return _finish(chart, f"{name}：各{regions.at[siblings[0], 'group']}比较" if top else f"{name}：与同级比较", note)
 
 
 def _heat_score(data: pd.DataFrame, met: pd.Series, doubt: pd.Series) -> pd.Series:
