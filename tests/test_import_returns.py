@@ -390,3 +390,15 @@ def test_a_rate_over_100_percent_from_its_parts_names_the_sheet_and_both_cells(t
     [error] = [f for f in res.errors if "超过 100%" in f.message and f.message.startswith("青石县")]
     assert error.file == "建会.xlsx" and error.sheet == "2025年1-6月" and error.cell == "B3"
     assert "（分子在 B3，分母在 C3）" in error.message and not res.written
+
+
+def test_a_forms_refused_cell_names_its_column_and_the_total_line_explains_figures_counted_once(tmp_path, regions):
+    bad = R.per_region_form(tmp_path / "bad", "北塘区", faults=["negative_count"])
+    res = read(bad, regions)
+    negative = [f for f in res.findings if "为负数" in f.message and f.sheet]
+    assert negative and all(f.column for f in negative), [f.text() for f in negative]
+    # the same figures in the counties' table and the 市总's copy are read twice and counted once: the line says so
+    columns = {"新建基层工会（家）": [12, 7], "新发展会员（人）": [300, 120]}
+    tables = [_table(tmp_path / f"{n}.xlsx", "2025年1-6月组织建设情况", columns) for n in ("各县区", "市总汇总")]
+    res = read_returns(tables, CATALOG, regions, parent=R.TEST_CITY)
+    assert "共读入 4 个数字（各表共读到 8 个，其中 4 个是上年同期数或与另一张表相同的数字，只计一次）" in res.summary()

@@ -224,8 +224,9 @@ class FormReader(RowReader):
         problem = problem or impossible(value, self.catalog.at[ind, "kind"])
         if problem:
             self.report.refused += 1
+            heading = "/".join(t for h in range(self.first, self.last + 1) if (t := compact(self.sheet.value_text(h, c))))
             self.refuse(f"“{self.catalog.at[ind, 'name']}”{problem}", row=r, col=c, value=shown(self.sheet, r, c),
-                        region=self.code, indicator=ind)
+                        region=self.code, indicator=ind, column=heading)   # the 本期/上年同期 column, as headed
             return None
         if self.code is None:
             return value

@@ -81,7 +81,9 @@ def _totals_line(result, extra: list) -> str:
     indicators = set(result.figures["indicator"]) | set(result.targets["indicator"]) if n or t else set()
     findings = [*result.findings, *extra]
     errors = sum(f.level == "error" for f in findings)
-    return (f"共读入 {n} 个数字" + (f"、{t} 个目标" if t else "") + f"，{len(regions)} 个地区，{len(indicators)} 个指标；"
+    read = sum(s.read for s in result.sheets if not s.shape.startswith("目标"))
+    once = f"（各表共读到 {read} 个，其中 {read - n} 个是上年同期数或与另一张表相同的数字，只计一次）" if read > n else ""
+    return (f"共读入 {n} 个数字{once}" + (f"、{t} 个目标" if t else "") + f"，{len(regions)} 个地区，{len(indicators)} 个指标；"
             f"拒收 {sum(s.refused for s in result.sheets)} 个；错误 {errors} 个，提示 {len(findings) - errors} 个。")
 
 
