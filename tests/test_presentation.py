@@ -93,3 +93,15 @@ def test_the_citys_comparison_chart_is_titled_by_the_group_it_compares(city, pac
         return t["text"] if isinstance(t, dict) else t
     assert title(charts.chart_peers(city.metrics, city.region, "new_members", city.dataset.regions)) == "新发展会员：各县(市)区比较"
     assert title(charts.chart_peers(pack.metrics, pack.region, "new_members", pack.dataset.regions)) == "新发展会员：与同级比较"
+
+
+def test_a_unit_alone_in_its_group_gets_no_one_bar_chart_and_no_rank_of_one(tmp_path):
+    from .conftest import make_dataset
+    from briefing.present.pack import _table_cells
+    data = make_dataset(tmp_path / "d", [("A1", 2025, "2025-12-31", "new_unions", 5), ("A2", 2025, "2025-12-31", "members", 9)])
+    ds = briefing.load_dataset(data)
+    m = briefing.compute_metrics(ds, 2025)
+    chart = charts.chart_peers(m, "A1", "new_unions", ds.regions)   # 西县 and 南县 reported no 新建基层工会
+    assert "新建基层工会：本期没有同级单位的数字" in chart.markup
+    row = m[(m["region"] == "A1") & (m["indicator"] == "new_unions")].iloc[0]
+    assert row["peers"] == 1 and _table_cells(row, True, False)[7] == "—"

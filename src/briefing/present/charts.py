@@ -342,8 +342,9 @@ def chart_peers(metrics: pd.DataFrame, region: str, indicator: str, regions: pd.
     siblings = _siblings(region, regions)
     data = metrics[metrics["region"].isin(siblings) & (metrics["indicator"] == indicator)].copy()
     data = data[data["value"].notna()]
-    if data.empty:
-        name = catalog.at[indicator, "name"] if catalog is not None else indicator
+    if data.empty or (len(data) == 1 and data["region"].iloc[0] == region):   # no bar to compare with: no chart
+        named = metrics.loc[metrics["indicator"] == indicator, "name"]
+        name = catalog.at[indicator, "name"] if catalog is not None else named.iloc[0] if len(named) else indicator
         return note_line(f"{name}：本期没有同级单位的数字，不作同级比较。")
     data["label"] = data["region"].map(regions["name"])
     data["self"] = data["region"] == region
