@@ -23,8 +23,8 @@ from briefing.data import load_dataset
 from briefing.errors import ParameterError
 from briefing.present import charts, narrate, places, sections
 from briefing.present.blocks import Html, header_cell
-from briefing.present.pack import (show_data_note, show_headlines, show_narrative, show_next_targets, show_problems,
-                                   show_table)
+from briefing.present.pack import show_data_note, show_headlines, show_narrative, show_problems, show_table
+from briefing.present.sections import show_next_targets
 
 from .conftest import write_csv
 
@@ -446,3 +446,44 @@ def test_a_key_figure_a_region_did_not_report_is_said_where_it_would_be(tmp_path
     narrative = text_of(show_narrative(pack))
     assert "送温暖资金本期数字未报送" in narrative
     assert "另有1项（送温暖资金）本期未报数字，暂不评价完成情况。" in narrative and "全面完成" not in narrative
+
+
+def test_a_likely_typo_shows_as_such_in_the_bulletin_the_index_the_remaining_work_and_next_years_targets(tmp_path):
+    # 南县's 新建基层工会 420 → 4200 (ten times last year): 待核实 wherever it appears, never met, ranked or lagging.
+    from .conftest import make_dataset
+    from briefing.present.bulletin import bulletin_body
+    from briefing.present.remaining import _remaining_row
+    from briefing.params import load_meeting
+    figures = [(r, y, f"{y}-12-31", "new_unions", v) for r, vs in {"A1": (40, 44), "A2": (30, 33), "A3": (420, 4200)}.items()
+               for y, v in zip((2024, 2025), vs)]
+    targets = [(r, 2025, "new_unions", 450, "absolute", "市总") for r in ("A1", "A2", "A3")]
+    targets += [("A3", 2026, "new_unions", 480, "absolute", "市总")]
+    data = make_dataset(tmp_path / "d", figures, targets)
+    ds = load_dataset(data)
+    m = compute_metrics(ds, 2025)
+    html = bulletin_body(m, ds.regions, load_meeting("params/sample-annual-2025.yaml"), list(ds.regions["name"]))
+    row = next(r for r in re.findall(r'<tr class="[a-z]*" data-region="A3".*?</tr>', html))
+    assert "待核实" in row and "%" not in row.split("4,200")[1] and "▲" not in row
+    pack = briefing.open_pack({"region": "南县", "year": 2025, "data_dir": str(data)})
+    rest = sections.remaining_work(pack.region_metrics, pack.as_of).set_index("indicator").loc["new_unions"]
+    assert _remaining_row(rest, "全年", "")[1:5] == ["待核实", "450家", "4200家", "待核实"]
+    assert "（2025年为4200家，待核实）" in text_of(sections.show_next_year_tasks(pack))
+    assert "4200家（待核实）" in text_of(show_next_targets(pack))
+
+
+def test_the_index_counts_no_likely_typo_as_met_nor_in_the_median(tmp_path):
+    from .conftest import make_dataset
+    from briefing.batch import BatchResult
+    from briefing.export.meeting import write_index
+    from briefing.export.render import PackResult
+    from briefing.params import load_meeting
+    figures = [("A3", y, f"{y}-12-31", ind, v) for ind, vs in {"new_unions": (420, 4200), "members": (400, 450)}.items()
+               for y, v in zip((2024, 2025), vs)]
+    targets = [("A3", 2025, "new_unions", 450, "absolute", "市总"), ("A3", 2025, "members", 500, "absolute", "市总")]
+    ds = load_dataset(make_dataset(tmp_path / "d", figures, targets))
+    m = compute_metrics(ds, 2025)
+    batch = BatchResult(meeting=load_meeting("params/sample-annual-2025.yaml"), out_dir=tmp_path / "out",
+                        packs=[PackResult(region="南县", folder="南县")], seconds=1.0)
+    (tmp_path / "out").mkdir()
+    row = re.search(r"<tr><td>南县</td>.*?</tr>", write_index(batch, ds, m).read_text(encoding="utf-8")).group(0)
+    assert "0/1 项达到目标，另有 1 项待核实" in row and "90.0%" in row and "933" not in row

@@ -26,9 +26,10 @@ _FACE = {
     ".compute": ("compute_metrics", "compute_series", "values_at"),                                 # arithmetic
     ".present.charts": ("chart_completion", "chart_peers", "chart_trend", "chart_yoy"),             # what a pack shows
     ".present.pack": ("Pack", "open_pack", "show_cover", "show_data_note", "show_headlines", "show_narrative",
-                      "show_next_targets", "show_problems", "show_table"),
-    ".present.sections": ("show_next_year_tasks", "show_pacing", "show_remaining", "show_topic_overview",
-                          "show_topic_problems", "show_topic_table", "topic_indicators", "topic_metrics"),
+                      "show_problems", "show_table"),
+    ".present.sections": ("show_next_targets", "show_next_year_tasks", "show_pacing", "show_remaining",
+                          "show_topic_overview", "show_topic_problems", "show_topic_table", "topic_indicators",
+                          "topic_metrics"),
 }
 _WHERE = {name: module for module, names in _FACE.items() for name in names}
 

@@ -41,6 +41,7 @@ class BatchResult:
     seconds: float
     incomplete: dict = dataclasses.field(default_factory=dict)   # region → why its pack rests on incomplete data
     outdated: list = dataclasses.field(default_factory=list)     # earlier packs the data has moved past (regions)
+    doubtful: dict = dataclasses.field(default_factory=dict)     # region → indicators its pack shows as 待核实
     extras: dict = dataclasses.field(default_factory=dict)   # the 通报 and the meeting book (export/additions)
 
     @property
@@ -204,8 +205,13 @@ def _render_meeting(meeting: Meeting, pool, t0: float, *, regions, force, timeou
                             outdated=[r.region for r in results if r.outdated])
         incomplete = incomplete_data(ds, metrics)
         incomplete.update({c: "本期数据缺失（会议文件 data_missing），简报只列出已下达的目标和上年数字" for c in as_missing})
+        shown = {r.region for r in results if r.status != "failed"}
         batch.incomplete = {ds.regions.at[c, "name"]: why for c, why in incomplete.items()
-                            if ds.regions.at[c, "name"] in {r.region for r in results if r.status != "failed"}}
+                            if ds.regions.at[c, "name"] in shown}
+        doubt = metrics[metrics["doubtful"].fillna(False).astype(bool) & metrics["value"].notna()]
+        for code, rows in doubt.groupby("region", sort=False):
+            if ds.regions.at[code, "name"] in shown:
+                batch.doubtful[ds.regions.at[code, "name"]] = list(rows["name"])
         with _output_errors():
             batch.extras = additions.write_meeting_files(batch, ds, metrics, echo)  # 通报, 汇编
             write_manifest(batch, ds, warnings)
@@ -214,6 +220,9 @@ def _render_meeting(meeting: Meeting, pool, t0: float, *, regions, force, timeou
     echo(f"索引页：{config.terminal_path(out_dir / 'index.html')}")
     for region, why in batch.incomplete.items():
         echo(f"  数据不全：{region}——{why}。简报中已注明；数字报齐后请重新生成。")
+    for region, names in batch.doubtful.items():
+        echo(f"  待核实：{region}——{'、'.join(names)}（同比变动异常等，疑为录入错误）。简报中已标明“待核实”，"
+             "未计入成效和排名；核实后改正数据并重新生成。")
     if batch.outdated:
         names = "、".join(batch.outdated)
         echo(f"  已过时：{names} 的简报是此前生成的，数据改过之后其中的数字（含图表中的同级数字）已与现有数据不符，"

@@ -44,7 +44,7 @@ def _render(args) -> int:
     if args.open:
         from .themes.preview import open_rendered
         open_rendered(batch)
-    return 1 if batch.failed else EXIT_NEEDS_CHECKING if batch.incomplete or batch.outdated else 0
+    return 1 if batch.failed else EXIT_NEEDS_CHECKING if batch.incomplete or batch.outdated or batch.doubtful else 0
 
 
 def _preview(args) -> int:

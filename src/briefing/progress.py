@@ -13,7 +13,7 @@ import os
 import sys
 
 # Lines a quiet run still prints: the outcome, failures, incomplete data, outdated packs, errors.
-KEEP_WHEN_QUIET = ("完成：", "结果：", "  失败", "  ✗", "  数据不全", "  已过时", "错误", "提示：", "索引页")
+KEEP_WHEN_QUIET = ("完成：", "结果：", "  失败", "  ✗", "  数据不全", "  待核实", "  已过时", "错误", "提示：", "索引页")
 
 
 def is_terminal(stream) -> bool:

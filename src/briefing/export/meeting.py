@@ -92,11 +92,13 @@ def write_index(batch, ds, metrics: pd.DataFrame) -> Path:
         code = ds.region_code(r.region)
         m = metrics[(metrics["region"] == code) & metrics["target"].notna() & metrics["value"].notna()
                     & (metrics["status"] != "汇总不全")]   # an incomplete total is neither met nor missed
+        doubt = m["doubtful"].fillna(False).astype(bool) if "doubtful" in m else pd.Series(False, index=m.index)
+        m = m[~doubt]                                      # a likely typo is neither met, nor in the median
         met = int(m["met"].fillna(False).astype(bool).sum())
         completion = f"{met}/{len(m)} 项达到目标" if len(m) else "—"
         avg = m["completion"].dropna()
         lag = int((m["pace"] == "滞后").sum())
-        extra = f"，{lag} 项进度滞后" if lag else ""
+        extra = (f"，{lag} 项进度滞后" if lag else "") + (f"，另有 {int(doubt.sum())} 项待核实" if doubt.any() else "")
         why = getattr(batch, "incomplete", {}).get(r.region)
         extra += f"；数据不全：{why}" if why else ""
         extra += "；已过时：数据改过后未重新生成，简报中的数字与现有数据不符" if r.outdated else ""

@@ -14,7 +14,7 @@ import pandas as pd
 
 from ..formatting import format_change, format_points, format_value
 from ..params import Meeting
-from ..compute import OPEN_STATUS, PROBLEM_STATUS, STATUS
+from ..compute import DOUBTFUL, OPEN_STATUS, PROBLEM_STATUS, STATUS
 from .narrate import ORDINALS, scope_word
 
 GROUP_TITLES = {"县(市)区": "县(市)区总工会", "产业工会": "产业工会"}
@@ -106,6 +106,7 @@ def indicator_section(rows: pd.DataFrame, heading: str, mid_year: bool) -> str:
     unit, period = first["unit"], ("本期" if mid_year else "本年")
     last = "上年同期" if mid_year else "上年"
     shown = rows[rows["value"].notna()]
+    shown = shown[~shown["doubtful"].fillna(False).astype(bool)] if "doubtful" in shown else shown
     behind = [r["label"] for _, r in shown.iterrows() if _is_lagging(r) and not _heading_to_miss(r)]
     risky = [r["label"] for _, r in shown.iterrows() if _heading_to_miss(r)]
     text = _top_sentence(rows)
@@ -116,11 +117,13 @@ def indicator_section(rows: pd.DataFrame, heading: str, mid_year: bool) -> str:
     body = []
     for _, r in rows.iterrows():
         dec = int(r["decimals"])
-        lag = pd.notna(r["value"]) and _is_lagging(r)
+        doubt = pd.notna(r["value"]) and bool(r.get("doubtful", False))   # a likely typo: no change, completion, ▲
+        lag = pd.notna(r["value"]) and _is_lagging(r) and not doubt
         cells = [rank_text(r["rank"], r["tied"]), r["label"], format_value(r["value"], unit, dec, r["approx"]),
                  format_value(r["prev_value"], unit, dec, r["prev_approx"]),
-                 format_change(r["change"], r["change_pct"], r["kind"], r["yoy"]), _target(r), _done(r),
-                 rank_move(r["rank_change"]), ("▲" + _lag_note(r)) if lag else ""]
+                 DOUBTFUL if doubt else format_change(r["change"], r["change_pct"], r["kind"], r["yoy"]), _target(r),
+                 DOUBTFUL if doubt and pd.notna(r["target"]) else _done(r), rank_move(r["rank_change"]),
+                 f"{DOUBTFUL}：同比变动异常，疑为录入错误，未参加排名" if doubt else ("▲" + _lag_note(r)) if lag else ""]
         attrs = (f' data-region="{escape(r["region"])}" data-indicator="{escape(r["indicator"])}"'
                  f' data-rank="{"" if pd.isna(r["rank"]) else int(r["rank"])}"')
         body.append(f'<tr class="{"lag" if lag else ""}"{attrs}>'
@@ -179,7 +182,7 @@ def bulletin_body(metrics: pd.DataFrame, regions: pd.DataFrame, meeting: Meeting
             sections.append(indicator_section(one, f"（{ORDINALS[k % 10] if k < 10 else k + 1}）{ind['name']}", mid_year))
         for code in peers:
             mine = rows[(rows["region"] == code) & (rows["tier"] == 1) & rows["value"].notna()]
-            lag = [r["name"] for _, r in mine.iterrows() if _is_lagging(r)]
+            lag = [r["name"] for _, r in mine.iterrows() if _is_lagging(r) and not bool(r.get("doubtful", False))]
             if lag:
                 lagging_units[regions.at[code, "name"]] = lag
             elif mine["target"].notna().any():
@@ -213,5 +216,6 @@ def bulletin_body(metrics: pd.DataFrame, regions: pd.DataFrame, meeting: Meeting
                       '没有同级单位可以比较，不列入排名。</p>' for group, name in alone)
             + f'<p class="lead">{escape(closing)}</p>'
             + '<p class="note">说明：名次按各指标本期数值在同级单位中排列（比率类按比率高低，“受理来信来访”等以少为好的指标按由少到多），'
-              '数值相同的并列同一名次，下一名次顺延；名次变化与上年同期名次比较；比率的同比变化以百分点表示；▲为未完成目标或进度滞后。</p>'
+              '数值相同的并列同一名次，下一名次顺延；名次变化与上年同期名次比较；比率的同比变化以百分点表示；▲为未完成目标或进度滞后；'
+              f'“{DOUBTFUL}”为同比变动异常、疑为录入错误的数字，不参加排名，请核实后再引用。</p>'
             + f'<p class="signature">{escape(top_name)}<br>{y}年{m}月{d}日</p>')

@@ -26,7 +26,7 @@ from ..periods import today
 
 HISTORY_YEARS = 5
 __all__ = ["Html", "Pack", "open_pack", "show_cover", "show_data_note", "show_headlines", "show_narrative",
-           "show_next_targets", "show_problems", "show_table"]
+           "show_problems", "show_table"]
 
 
 @dataclass(frozen=True)
@@ -278,35 +278,6 @@ def show_problems(pack: Pack) -> Html:
     if not items:
         return Html('<div class="narrative"><p>各项主要指标均已完成或进度正常，未发现明显短板。</p></div>')
     return Html('<div class="narrative problems">' + "".join(f"<p>{escape(t)}</p>" for t in items) + "</div>", "存在的问题")
-
-
-def show_next_targets(pack: Pack) -> Html:
-    """Next year's targets issued for this region, as a table (for 新一年主要任务).
-
-    Nothing when none were issued: ``show_next_year_tasks`` says so, once.
-    """
-    ds, year = pack.dataset, pack.params.year + 1
-    t = ds.targets[(ds.targets["region"] == pack.region) & (ds.targets["year"] == year)].copy()
-    if t.empty:
-        return Html("", "")
-    cat = ds.catalog
-    t["order"] = t["indicator"].map(cat["order"])
-    cur = pack.region_metrics.set_index("indicator")
-    rows = []
-    for _, r in t.sort_values("order").iterrows():
-        ind = cat.loc[r["indicator"]]
-        lower = ind["direction"] == "lower"
-        bound = ("以内" if lower and ind["kind"] == "flow" else "以下") if lower else "以上"  # compute rule 3's words
-        goal = (narrate.format_goal(r["target"], ind["unit"], int(ind["decimals"]), bound)
-                if r["target_type"] == "threshold" or (lower and ind["kind"] != "rate")
-                else format_amount(r["target"], ind["unit"], int(ind["decimals"])))
-        now = cur["value"].get(r["indicator"])
-        now_text = format_amount(now, ind["unit"], int(ind["decimals"])) if now is not None and pd.notna(now) else "—"
-        rows.append(f"<tr><td>{escape(ind['name'])}</td><td>{escape(goal)}</td><td>{escape(now_text)}</td>"
-                    f"<td>{escape(r['issuer'] or '—')}</td></tr>")
-    head = "".join(header_cell(h) for h in ("指标", f"{year}年目标", f"{pack.params.year}年实绩", "下达单位"))
-    return Html(f'<div class="table-box"><table class="data"><thead><tr>{head}</tr></thead>'
-                f'<tbody>{"".join(rows)}</tbody></table></div>', f"{year}年目标")
 
 
 def _done_cell(r: pd.Series) -> str:

@@ -135,4 +135,6 @@ def _remaining_row(r: pd.Series, done_word: str, rest_word: str) -> list[str]:
              else "—", remaining]
     if rest_word:
         cells.append(f"为{done_word}的{_ratio_text(r['speed_ratio'])}" if pd.notna(r["speed_ratio"]) else "—")
+    if r["doubtful"] and pd.notna(r["value"]):   # a likely typo: nothing derived from it, as everywhere else
+        cells[4:] = [DOUBTFUL] + ["—"] * (len(cells) - 5)
     return cells

@@ -144,6 +144,36 @@ def show_pacing(pack: Pack, topic: str = "") -> Html:
 
 # ---------------------------------------------------------------- next year
 
+def show_next_targets(pack: Pack) -> Html:
+    """Next year's targets issued for this region, as a table (for 新一年主要任务).
+
+    Nothing when none were issued: ``show_next_year_tasks`` says so, once.
+    """
+    ds, year = pack.dataset, pack.params.year + 1
+    t = ds.targets[(ds.targets["region"] == pack.region) & (ds.targets["year"] == year)].copy()
+    if t.empty:
+        return Html("", "")
+    cat = ds.catalog
+    t["order"] = t["indicator"].map(cat["order"])
+    cur = pack.region_metrics.set_index("indicator")
+    rows = []
+    for _, r in t.sort_values("order").iterrows():
+        ind = cat.loc[r["indicator"]]
+        lower = ind["direction"] == "lower"
+        bound = ("以内" if lower and ind["kind"] == "flow" else "以下") if lower else "以上"  # compute rule 3's words
+        goal = (narrate.format_goal(r["target"], ind["unit"], int(ind["decimals"]), bound)
+                if r["target_type"] == "threshold" or (lower and ind["kind"] != "rate")
+                else format_amount(r["target"], ind["unit"], int(ind["decimals"])))
+        now = cur["value"].get(r["indicator"])
+        now_text = format_amount(now, ind["unit"], int(ind["decimals"])) if now is not None and pd.notna(now) else "—"
+        now_text += f"（{DOUBTFUL}）" if now_text != "—" and bool(cur["doubtful"].get(r["indicator"], False)) else ""
+        rows.append(f"<tr><td>{escape(ind['name'])}</td><td>{escape(goal)}</td><td>{escape(now_text)}</td>"
+                    f"<td>{escape(r['issuer'] or '—')}</td></tr>")
+    head = "".join(header_cell(h) for h in ("指标", f"{year}年目标", f"{pack.params.year}年实绩", "下达单位"))
+    return Html(f'<div class="table-box"><table class="data"><thead><tr>{head}</tr></thead>'
+                f'<tbody>{"".join(rows)}</tbody></table></div>', f"{year}年目标")
+
+
 def show_next_year_tasks(pack: Pack) -> Html:
     """新一年主要任务 as sentences: next year's targets by issuer, each beside this year's result.
 
@@ -170,7 +200,8 @@ def show_next_year_tasks(pack: Pack) -> Html:
             dec = int(ind["decimals"])
             goal = format_amount(r["target"], ind["unit"], dec)
             current = now.get(r["indicator"])
-            was = (f"（{year}年为{format_amount(current, ind['unit'], dec, now_approx.get(r['indicator'], ''))}）"
+            check = f"，{DOUBTFUL}" if bool(mine["doubtful"].get(r["indicator"], False)) else ""   # a likely typo
+            was = (f"（{year}年为{format_amount(current, ind['unit'], dec, now_approx.get(r['indicator'], ''))}{check}）"
                    if current is not None and pd.notna(current) else "")
             if ind["direction"] == "lower" and (ind["kind"] == "flow" or r["target_type"] != "threshold"):
                 text = f"{ind['name']}控制在{goal}以内{was}"      # a ceiling on the year ("控制在55件以内")
