@@ -402,3 +402,31 @@ def test_a_forms_refused_cell_names_its_column_and_the_total_line_explains_figur
     tables = [_table(tmp_path / f"{n}.xlsx", "2025年1-6月组织建设情况", columns) for n in ("各县区", "市总汇总")]
     res = read_returns(tables, CATALOG, regions, parent=R.TEST_CITY)
     assert "共读入 4 个数字（各表共读到 8 个，其中 4 个是上年同期数或与另一张表相同的数字，只计一次）" in res.summary()
+
+
+@pytest.mark.parametrize("heads", [True, False])
+def test_subtotals_are_checked_against_their_own_group_whether_they_head_it_or_close_it(tmp_path, heads):
+    # 溪岭州's sheet: 合计, then 县(市)小计 over its five counties, 产业工会小计 over its two unions (or each 小计
+    # under its group, the other common layout): no false 合计 errors, and a wrong 小计 is still caught.
+    import openpyxl
+    counties, unions = [("松林县", 60), ("石门县", 50), ("白河县", 40), ("青峰县", 30), ("溪城市", 70)], [("州教育工会", 8), ("州交通工会", 10)]
+    def group(label, rows, total):
+        return [[label, total], *[[n, v] for n, v in rows]] if heads else [*[[n, v] for n, v in rows], [label, total]]
+    def book(path, county_total):
+        wb = openpyxl.Workbook()
+        ws = wb.active
+        ws.title = "2026年"
+        ws.append(["2026年溪岭州工会工作统计表"])
+        ws.append(["单位", "新建基层工会（家）"])
+        ws.append(["合计", 268])
+        for row in group("县(市)小计", counties, county_total) + group("产业工会小计", unions, 18):
+            ws.append(row)
+        wb.save(path)
+        return path
+    res = read_returns([book(tmp_path / "ok.xlsx", 250)], CATALOG, None, parent="溪岭州")
+    assert not [f for f in res.findings if f.level == "error"], [f.text() for f in res.findings]
+    lines = [line for line in res.summary().splitlines() if "小计" in line or "合计" in line]
+    assert len(lines) == 3 and all("全部相符" in line for line in lines), lines
+    res = read_returns([book(tmp_path / "bad.xlsx", 251)], CATALOG, None, parent="溪岭州")
+    [error] = [f for f in res.findings if f.level == "error"]
+    assert "县(市)小计为 251家，但 5 个地区之和为 250家" in error.message

@@ -8,16 +8,39 @@ from __future__ import annotations
 from .grid import cell_number, clean, column_index, shown, to_catalogue_unit
 
 
-def check_totals(reader, totals, data_rows, indicator_cols, values) -> None:
-    """A 合计 row must equal the sum of the region rows (a 小计 row: the rows since the last 小计)."""
-    sheet, cat = reader.sheet, reader.catalog
-    start = 0
+def subtotal_spans(totals, data_rows) -> dict[int, tuple[float, float]]:
+    """The rows (exclusive bounds) each 小计 adds up. A sheet whose first 小计 comes before its first region row
+    heads each group with it (小计 then its members, up to the next 合计/小计 row); otherwise each 小计 closes its
+    group (the rows since the last one). A 合计 adds every region row.
+
+    >>> subtotal_spans([(3, "合计"), (4, "县区小计"), (7, "产业小计")], [(5, "", ""), (6, "", ""), (8, "", "")])
+    {3: (-inf, inf), 4: (4, 7), 7: (7, inf)}
+    >>> subtotal_spans([(4, "县区小计"), (6, "产业小计"), (7, "合计")], [(2, "", ""), (3, "", ""), (5, "", "")])
+    {4: (0, 4), 6: (4, 6), 7: (-inf, inf)}
+    """
+    inf = float("inf")
+    subs = [r for r, label in totals if label.endswith("小计")]
+    first = min((dr for dr, _, _ in data_rows), default=None)
+    heads = bool(subs) and first is not None and subs[0] < first
+    spans, start = {}, 0
     for r, label in totals:
-        sub = label.endswith("小计")
-        rows = [dr for dr, _, _ in data_rows if (start < dr < r if sub else True)]
-        lost = [x for x in getattr(reader, "refused_rows", []) if (start < x < r if sub else True)]
-        if sub:
-            start = r
+        if not label.endswith("小计"):
+            spans[r] = (-inf, inf)
+        elif heads:
+            spans[r] = (r, min((t for t, _ in totals if t > r), default=inf))
+        else:
+            spans[r], start = (start, r), r
+    return spans
+
+
+def check_totals(reader, totals, data_rows, indicator_cols, values) -> None:
+    """A 合计 row must equal the sum of the region rows; a 小计 row the rows of its group (``subtotal_spans``)."""
+    sheet, cat = reader.sheet, reader.catalog
+    spans = subtotal_spans(totals, data_rows)
+    for r, label in totals:
+        lo, hi = spans[r]
+        rows = [dr for dr, _, _ in data_rows if lo < dr < hi]
+        lost = [x for x in getattr(reader, "refused_rows", []) if lo < x < hi]
         if lost:
             reader.report.totals.append(f"{label}（第 {r} 行）：未核对（第 {'、'.join(map(str, sorted(set(lost))))} 行的地区未读入）。")
             continue
