@@ -68,7 +68,8 @@ def test_ties_are_written_as_a_bulletin_writes_them(tmp_path):
     html = unescape(bulletin_body(m, ds.regions, load_meeting("params/sample-annual-2025.yaml"), list(ds.regions["name"])))
     rows = {r["region"]: r["cells"] for r in rows_of(html)}
     assert rows["A1"][0] == rows["A2"][0] == "1（并列）" and rows["A3"][0] == "3"   # 1, 1, 3: the next rank skipped
-    assert "东区、西县（并列第1位），南县（第3位）" in html
+    assert "名次依次是：东区、西县（并列第1位），南县（第3位）" in html and "前三位" not in html   # three units: all of them
+    assert "未完成年度目标，需认真分析原因" in html and "工作进度有待进一步加快" not in html       # year end: no pacing
     assert rows["A3"][8] == "▲未完成年度目标" and "南县未完成年度目标" in html
     assert rows["A1"][7] == "上升1位" and rows["A3"][7] == "持平"   # last year 2, 1, 3
     assert rank_text(3.0, True) == "3（并列）" and rank_move(0.0) == "持平" and rank_move(float("nan")) == "—"

@@ -93,7 +93,8 @@ def _top_sentence(rows: pd.DataFrame) -> str:
     for rank, same in top.groupby("rank", sort=True):
         names = "、".join(same["label"])
         parts.append(f"{names}（{'并列' if len(same) > 1 else ''}第{int(rank)}位）")
-    return "排在前三位的是：" + "，".join(parts) + "。"
+    lead = "排在前三位的是：" if len(rows) > 3 else "名次依次是："   # two or three units: all of them, not "前三"
+    return lead + "，".join(parts) + "。"
 
 
 def indicator_section(rows: pd.DataFrame, heading: str, mid_year: bool) -> str:
@@ -201,7 +202,7 @@ def bulletin_body(metrics: pd.DataFrame, regions: pd.DataFrame, meeting: Meeting
     if lagging_units:
         names_lag = list(lagging_units)
         overall += (f"{_names(names_lag[:6])}{'等' if len(names_lag) > 6 else ''}{len(names_lag)}个单位有指标"
-                    f"{'进度滞后' if mid_year else '未完成年度目标'}，工作进度有待进一步加快。")
+                    + ("进度滞后，工作进度有待进一步加快。" if mid_year else "未完成年度目标，需认真分析原因、补齐短板。"))
     else:
         overall += "各单位主要指标均已达到要求。"
     closing = ("希望排名靠前的单位再接再厉，持续巩固工作成效；排名靠后、指标滞后的单位要认真分析原因，查找差距，"

@@ -325,19 +325,21 @@ def narrate_problems(metrics: pd.DataFrame, *, limit: int = 5) -> list[str]:
     items: list[tuple[int, float, str]] = []
     for _, row in credible(metrics)[lambda m: m["value"].notna()].iterrows():
         status = row.get("status", "")
+        fell = row["tier"] <= 1 and row["yoy"] == "下降" and row["direction"] == "higher"   # stated plainly, both years
+        prev = format_amount(row["prev_value"], row["unit"], int(row["decimals"]), row["prev_approx"]) if fell else ""
+        also = f"，且由上年的{prev}降至{_amount(row)}，不增反降" if fell else ""
         if status == STATUS["behind"]:
             items.append((0, row["pace_gap"], f"{row['name']}完成年度目标的{format_percent(row['completion'], 1)}，"
-                                              f"落后时间进度{format_points(-row['pace_gap'], 1)}，工作进度有待进一步加快"))
+                                              f"落后时间进度{format_points(-row['pace_gap'], 1)}{also}，工作进度有待进一步加快"))
         elif status in (STATUS["unmet"], STATUS["short"], STATUS["over"]):
             verb = "超出控制目标" if status == STATUS["over"] else "未完成年度目标"
             text = (f"{row['name']}完成年度目标的{format_percent(row['completion'], 1)}，尚差{_gap_text(row)}，{verb}"
                     if pd.notna(row["completion"]) else f"{row['name']}{phrase_target(row)}" +
                     ("" if status == STATUS["over"] else f"，{verb}"))
-            items.append((1, -_shortfall(row), text))
+            items.append((1, -_shortfall(row), text + also))
         elif bool(row.get("at_risk", False)):
-            items.append((1, -_shortfall(row), _risk_text(row)))
-        elif row["tier"] <= 1 and row["yoy"] == "下降" and row["direction"] == "higher":
-            prev = format_amount(row["prev_value"], row["unit"], int(row["decimals"]), row["prev_approx"])
+            items.append((1, -_shortfall(row), _risk_text(row) + ("" if "不增反降" in _risk_text(row) else also)))
+        elif fell:
             drop = abs(row["change_pct"]) if pd.notna(row["change_pct"]) else abs(row["change"])
             items.append((2, -drop, f"{row['name']}由上年的{prev}降至{_amount(row)}，不增反降"))
     items.sort(key=lambda x: (x[0], x[1]))
