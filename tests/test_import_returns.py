@@ -430,3 +430,11 @@ def test_subtotals_are_checked_against_their_own_group_whether_they_head_it_or_c
     res = read_returns([book(tmp_path / "bad.xlsx", 251)], CATALOG, None, parent="溪岭州")
     [error] = [f for f in res.findings if f.level == "error"]
     assert "县(市)小计为 251家，但 5 个地区之和为 250家" in error.message
+
+
+def test_a_prefectures_union_is_recognised_as_the_issuer_of_its_targets(tmp_path, regions):
+    # an autonomous prefecture (自治州) federation sends down targets as a city's would: issuer 州总, not blank
+    ret = R.target_breakdown(tmp_path, parent="溪岭州", issuer="州总", total_issuer="省总")
+    res = read(ret, regions)
+    assert set(res.targets["issuer"]) <= {"州总", "省总"} and "州总" in set(res.targets["issuer"])
+    assert not [f for f in res.findings if "看不出目标由谁下达" in f.message]

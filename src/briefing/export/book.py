@@ -215,6 +215,17 @@ def meeting_order(meeting: Meeting, ds, names: list[str]) -> list[str]:
     return [n for n in out if n in wanted]
 
 
+def book_group(name: str, group: str, parent: str) -> str:
+    """The contents heading a pack goes under: its peer group, or for the top region its own kind.
+
+    >>> book_group("溪岭州", "上级", ""), book_group("示例市", "市", ""), book_group("城关区", "县(市)区", "SL00")
+    ('州总工会', '市总工会', '县(市)区')
+    """
+    if parent:
+        return group
+    return f"{name[-1]}总工会" if name and name[-1] in "省市州盟地县区旗" else "本级工会"
+
+
 def write_book(batch, ds) -> dict:
     """``outputs/<meeting>/book.pdf`` from the packs' PDFs, in the meeting's order; rebuilt only when a pack changed."""
     from .versions import read_record
@@ -227,7 +238,7 @@ def write_book(batch, ds) -> dict:
         pdf = folder / config.PACK_PDF
         rec = read_record(folder) or {}
         mark = version_label(rec["version"], rec["date"]) if rec.get("version", 1) > 1 else ""
-        group = ds.regions.at[code, "group"] if ds.regions.at[code, "parent"] else "市"
+        group = book_group(name, ds.regions.at[code, "group"], ds.regions.at[code, "parent"])
         entries.append(BookEntry(name, ds.regions.at[code, "union_name"], group, pdf if pdf.is_file() else None, mark))
     if not any(e.pdf for e in entries):
         return {"files": {}, "pages": 0}

@@ -20,13 +20,18 @@ from .words import footer_label, signature_in
 MIN_WORDS = re.compile(r"以上|不低于|不少于|至少|达到|≥|>=|及以上")
 MAX_WORDS = re.compile(r"以内|以下|不超过|不高于|控制在|≤|<=|之内")
 ISSUERS = (("省总", re.compile(r"省总|省总工会")), ("市总", re.compile(r"市总|市总工会|[\u4e00-\u9fff]{1,8}市总工会")),
+           ("州总", re.compile(r"州总|州总工会")), ("盟总", re.compile(r"盟总|盟总工会")),   # 自治州、盟: a 市's rank
            ("全总", re.compile(r"全总|中华全国总工会")))
-UPPER = {"市总": "省总", "省总": "全总", "县总": "市总"}
+UPPER = {"市总": "省总", "州总": "省总", "盟总": "省总", "省总": "全总", "县总": "市总"}
 ISSUER_HEADERS = {"下达单位", "下达部门", "目标下达", "下达"}
 
 
 def issuer_in(text: str) -> str:
-    """The issuer a title or cell names: 省总, 市总 or 全总 ("" when none)."""
+    """The issuer a title or cell names: 省总, 市总 (州总, 盟总) or 全总 ("" when none).
+
+    >>> issuer_in("溪岭州总工会2026年目标任务分解表"), issuer_in("下达单位：示例市总工会"), issuer_in("2026年目标")
+    ('州总', '市总', '')
+    """
     t = re.sub(r"\s+", "", text or "")
     for name, pattern in ISSUERS:
         if pattern.search(t):
@@ -122,7 +127,7 @@ class TargetTableReader(Reader):
             issuer = (issuer_in(self.sheet.value_text(r, issuer_col)) if issuer_col else "") or UPPER.get(self.issuer, "")
             self._row(r, region, issuer, indicator_cols)
         if not self.issuer and not issuer_col:
-            self.refuse("标题中看不出目标由谁下达（省总或市总），targets.csv 的 issuer 列将留空。"
+            self.refuse("标题中看不出目标由谁下达（省总、市总或州总），targets.csv 的 issuer 列将留空。"
                         "如需区分，请在标题中写明“××市总工会下达”或加一列“下达单位”。", level="warning")
         return report
 
