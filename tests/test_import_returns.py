@@ -402,6 +402,7 @@ def test_a_forms_refused_cell_names_its_column_and_the_total_line_explains_figur
     tables = [_table(tmp_path / f"{n}.xlsx", "2025年1-6月组织建设情况", columns) for n in ("各县区", "市总汇总")]
     res = read_returns(tables, CATALOG, regions, parent=R.TEST_CITY)
     assert "共读入 4 个数字（各表共读到 8 个，其中 4 个是上年同期数或与另一张表相同的数字，只计一次）" in res.summary()
+    assert res.summary().count("指标 2 个") == 2          # each table says what it read, not what survived the merge
 
 
 @pytest.mark.parametrize("heads", [True, False])

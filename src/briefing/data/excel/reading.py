@@ -38,6 +38,7 @@ class SheetReport:
     region_from: str = ""       # where a form's region came from (填报单位 line, file name, sheet name)
     columns: list = field(default_factory=list)
     read: int = 0
+    indicators: set = field(default_factory=set)    # of the figures read (before any is counted once elsewhere)
     targets: int = 0
     converted: int = 0          # text turned into numbers, or units converted
     conversions: list = field(default_factory=list)   # "E24 861000元 → 86.1万元"
@@ -136,6 +137,7 @@ class Reader:
         report, cell = self.report, f"{letter(col)}{row}"
         cat_unit = self.catalog.at[indicator, "unit"]
         report.read += 1
+        report.indicators.add(indicator)
         report.formulas += formula
         converted_unit = unit_factor(column_unit, cat_unit) != 1 or bool(parsed.unit)
         if text or converted_unit:

@@ -36,12 +36,12 @@ def import_summary(result, extra: list) -> str:
 def _sheet_lines(s, result) -> list[str]:
     if s.note:
         return [f"  工作表“{s.name}”：{s.note}"]
-    figures = result.figures[(result.figures["file"] == s.file) & (result.figures["sheet"] == s.name)] \
-        if len(result.figures) else result.figures
     targets = result.targets[(result.targets["file"] == s.file) & (result.targets["sheet"] == s.name)] \
         if len(result.targets) else result.targets
-    read = targets if s.shape.startswith("目标") else figures
-    n_ind = read["indicator"].nunique() if len(read) else len([c for c in s.columns if c.role == "indicator"])
+    if s.shape.startswith("目标"):
+        n_ind = targets["indicator"].nunique() if len(targets) else 0
+    else:   # what the sheet read, even where the same figures were counted once from another table
+        n_ind = len(s.indicators) or len([c for c in s.columns if c.role == "indicator"])
     head = f"第 {s.header_rows[0]}–{s.header_rows[1]} 行" if s.header_rows else "未找到"
     where = f"；地区取自{s.region_from}" if s.region_from else ""
     shape = f"{s.shape}，" if s.shape else ""
