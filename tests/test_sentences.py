@@ -489,3 +489,15 @@ def test_the_index_counts_no_likely_typo_as_met_nor_in_the_median(tmp_path):
     (tmp_path / "out").mkdir()
     row = re.search(r"<tr><td>南县</td>.*?</tr>", write_index(batch, ds, m).read_text(encoding="utf-8")).group(0)
     assert "0/1 项达到目标，另有 1 项待核实" in row and "90.0%" in row and "933" not in row
+
+
+def test_the_appendix_ranks_no_auxiliary_indicator():
+    # tier 3 (辅助: 乡镇（街道）, 应建会企业 … the denominators of rates): a rank of them says nothing of the work
+    from briefing.present.pack import _table_cells
+    row = pd.Series(dict(name="乡镇（街道）", unit="个", decimals=0, value=12.0, prev_value=12.0, approx="", prev_approx="",
+                         change=0.0, change_pct=0.0, kind="stock", yoy="持平", target=float("nan"), target_bound="",
+                         target_type="", rank=3.0, peers=5, tied=False, flags="", status="", completion=float("nan"),
+                         met=None, doubtful=False, flag_codes=(), tier=3))
+    assert _table_cells(row, True, False)[7] == "—"
+    row["tier"] = 2
+    assert _table_cells(row, True, False)[7] == "3/5"

@@ -303,7 +303,8 @@ def _table_cells(r: pd.Series, ranked: bool, mid_year: bool) -> list[str]:
         target = "—"
     done = _done_cell(r)
     rank = (f"{int(r['rank'])}{'（并列）' if r.get('tied') is True or r.get('tied') == True else ''}/"  # noqa: E712
-            f"{int(r['peers'])}" if pd.notna(r["rank"]) and r["peers"] >= 2 else "—") if ranked else None
+            f"{int(r['peers'])}" if pd.notna(r["rank"]) and r["peers"] >= 2 and r.get("tier", 1) < 3   # 辅助: no rank
+            else "—") if ranked else None
     if _doubtful(r) and pd.notna(r["value"]):
         change, rank = DOUBTFUL, (DOUBTFUL if ranked else None)
         done = DOUBTFUL if done else done
