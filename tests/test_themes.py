@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import doctest
 import json
+import re
 import shutil
 import socket
 import subprocess
@@ -482,3 +483,20 @@ def test_mid_year_theme_shows_pacing_and_remaining_work_as_svg_charts(tmp_path):
     assert f"<td>签订集体合同</td><td>进度滞后</td><td>{int(cc['target'])}份</td><td>{int(cc['value'])}份</td>" in html
     assert f"<td>{int(cc['target'] - cc['value'])}份</td>" in html and cc["pace"] == "滞后"
     assert "下半年所需进度" in html and "<script" not in html
+
+
+def test_check_of_a_new_theme_points_to_its_meeting_file_and_takes_its_data_when_asked(project, capsys, monkeypatch):
+    monkeypatch.chdir(project)
+    assert main(["new-theme", "topic_xl", "--from", "topic_warmth", "--title", "建会入会专题会议"]) == 0
+    meeting = project / "params/topic_xl.yaml"
+    meeting.write_text(re.sub(r"(?m)^data_dir:.*$", "data_dir: data/溪岭州", meeting.read_text(encoding="utf-8")),
+                       encoding="utf-8")
+    capsys.readouterr()
+    # without --meeting: the notebook's defaults (data/sample here is missing), and a pointer to the meeting file
+    main(["check", "notebooks/topic_xl.ipynb", "--regions", "城关区"])
+    out = capsys.readouterr().out
+    assert "请加 --meeting params/topic_xl.yaml" in out
+    # with it: the meeting's data folder is the one read
+    assert main(["check", "notebooks/topic_xl.ipynb", "--regions", "城关区", "--meeting", "params/topic_xl.yaml"]) != 0
+    out = capsys.readouterr()
+    assert "参数取自会议文件 params/topic_xl.yaml" in out.out and "溪岭州" in out.out + out.err

@@ -131,7 +131,8 @@ def _check(args) -> int:
     regions = [r.strip() for r in args.regions.split(",") if r.strip()] if args.regions else None
     try:
         result = check_theme(_from_here(args.notebook), regions, workers=args.workers, timeout=args.timeout,
-                             warm=not args.fresh, pdf=args.pdf, echo=_reporter(args))
+                             warm=not args.fresh, pdf=args.pdf, meeting=_from_here(args.meeting) if args.meeting else None,
+                             echo=_reporter(args))
     except KeyboardInterrupt:
         print("检查已中断。", file=sys.stderr)
         return 130
@@ -204,6 +205,7 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--workers", type=int, default=None, help="并行进程数（默认：CPU 核数）")
     c.add_argument("--timeout", type=float, default=300, help="单个单元格的最长运行秒数（默认 300）")
     c.add_argument("--pdf", action="store_true", help="同时打印每个地区的 PDF（较慢；默认只导出网页版）")
+    c.add_argument("--meeting", default="", help="用这个会议文件的年份、截止日期和数据目录试运行（默认用笔记本中的默认参数）")
     c.add_argument("--fresh", action="store_true", help="每个地区启动一个新内核（较慢；默认每个进程复用一个内核，与 render 相同）")
     _talk(c)
     c.set_defaults(func=_check)

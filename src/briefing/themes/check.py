@@ -14,6 +14,7 @@ import nbformat
 from .. import config, progress
 from ..data import load_dataset
 from ..errors import ParameterError
+from ..params import load_meeting
 from ..export.workers import start_workers, warmup_for
 from .notebook import Problem, check_indicator_ids, check_notebook, check_pairing, read_notebook
 
@@ -218,14 +219,16 @@ def _regions(ds, wanted: list[str] | None) -> list[str]:
 
 
 def check_theme(notebook: str | Path, regions: list[str] | None = None, *, workers: int | None = None,
-                timeout: float = DEFAULT_TIMEOUT, warm: bool = True, pdf: bool = False, echo=print) -> CheckResult:
+                timeout: float = DEFAULT_TIMEOUT, warm: bool = True, pdf: bool = False, meeting: str | Path | None = None,
+                echo=print) -> CheckResult:
     """Check a theme: the parameters cell and calls first, then a run for every region (or ``regions``).
 
     Runs use the notebook's own parameter defaults with ``region`` changed, so what is
     checked is what JupyterLab shows. They run on the workers of ``briefing render`` (export/workers):
     started while the data is read, each warmed once and reusing one kernel, reset between regions
     (``warm=False``: a new kernel per region). Each run's HTML is exported in memory; ``pdf`` prints it
-    too. Failed runs keep their partial notebook under outputs/_check/<theme>/.
+    too. Failed runs keep their partial notebook under outputs/_check/<theme>/. ``meeting``: a meeting file whose
+    year, date and data folder the runs take instead of the notebook's defaults (an editor's own data).
     """
     path = config.resolve(notebook)
     shown = config.display_path(path)
@@ -233,6 +236,17 @@ def check_theme(notebook: str | Path, regions: list[str] | None = None, *, worke
     problems, defaults = check_notebook(nb)
     problems = check_pairing(path) + problems
     echo(f"检查 {shown}")
+    own = config.resolve(f"params/{path.stem}.yaml")
+    if meeting:
+        m = load_meeting(meeting)
+        taken = {k: v for k, v in {"year": m.year, "meeting": m.name, "meeting_date": m.meeting_date, "as_of": m.as_of,
+                                   "data_dir": m.data_dir}.items() if v not in ("", None) and k in defaults}
+        defaults = {**defaults, **taken}
+        echo(f"  参数取自会议文件 {config.display_path(config.resolve(meeting))}：{m.year}年"
+             f"{'，截至 ' + m.as_of if m.as_of else ''}，数据 {m.data_dir}")
+    elif own.is_file():
+        echo(f"  提示：用的是笔记本中的默认参数（数据 {defaults.get('data_dir', '')}）。要用这个主题的会议文件的数据和年份，"
+             f"请加 --meeting {config.display_path(own)}")
     result = CheckResult(shown, problems, [])
     if not result.errors:   # the defaults are sound: warm the workers up while their data folder is read
         parameters = {**defaults, "region": (regions or ["全部"])[0]}
