@@ -108,3 +108,17 @@ def test_at_mid_year_a_rate_short_of_its_year_end_target_is_not_lagging_unless_i
     assert "西县按目前速度年底前难以达到目标要求" in html and "进度滞后于时间进度" not in html
     assert "关于2026年1—6月全市工会主要工作指标完成情况的通报" in html
     assert "教育工会是本次通报中唯一的产业工会，没有同级单位可以比较，不列入排名。" in html
+
+
+def test_a_topic_meetings_bulletin_ranks_its_themes_indicators():
+    from briefing.export.versions import notebook_topics
+    from briefing.config import resolve
+    ds, m, _ = sample()
+    meeting = load_meeting("params/sample-topic-warmth-2025.yaml")
+    topics = notebook_topics(resolve(meeting.notebook))
+    assert topics == ["帮扶与送温暖"]
+    html = unescape(bulletin_body(m, ds.regions, meeting, list(ds.regions["name"]), topics))
+    ranked = {r["indicator"] for r in rows_of(html)}
+    assert ranked and set(m.loc[m["indicator"].isin(ranked), "theme"]) == {"帮扶与送温暖"}
+    assert "全市帮扶与送温暖工作主要指标完成情况的通报" in html
+    assert notebook_topics(resolve("notebooks/annual_plenary.ipynb")) == []

@@ -365,7 +365,7 @@ def test_an_unknown_indicator_id_fails_its_pack_naming_the_cell_in_a_real_kernel
                                     "briefing.present.charts", "briefing.present.pack", "briefing.compute.dates",
                                     "briefing.formatting", "briefing.present.missing", "briefing.present.remaining",
                                     "briefing.export.book", "briefing.data.excel.targets", "briefing.data.excel.totals",
-                                    "briefing.data.imports", "briefing.data.excel.period"])
+                                    "briefing.data.imports", "briefing.data.excel.period", "briefing.export.versions"])
 def test_docstring_examples_hold(module):
     import doctest
     import importlib

@@ -56,7 +56,10 @@ def write_bulletin(batch, ds, metrics) -> dict:
     stamp, marker = _fingerprint(meeting, ds), batch.out_dir / FINGERPRINT
     if marker.is_file() and marker.read_text().strip() == stamp and all((batch.out_dir / f).is_file() for f in files.values()):
         return {"files": files, "skipped": True}
-    html = standalone_page(bulletin_body(metrics, ds.regions, meeting, names), f"{meeting.name} · 排名通报", ds.is_sample)
+    from .versions import notebook_topics
+    topics = notebook_topics(config.resolve(meeting.notebook))   # a 专题会's 通报 ranks its theme's indicators
+    html = standalone_page(bulletin_body(metrics, ds.regions, meeting, names, topics), f"{meeting.name} · 排名通报",
+                           ds.is_sample)
     with staged_writes() as stage:
         stage(batch.out_dir / config.BULLETIN_HTML, html)
         if with_pdf:

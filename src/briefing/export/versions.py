@@ -162,6 +162,26 @@ def peer_indicators(notebook: Path) -> list[str]:
     return sorted(set(found))
 
 
+def notebook_topics(notebook: Path) -> list[str]:
+    """The themes a 专题 notebook is about: its ``topic = "帮扶与送温暖"`` line and the themes named in its
+    ``show_topic_*``/``topic_*`` calls; [] for a notebook of every theme (全委会, 常委会).
+
+    >>> notebook_topics(config.resolve("notebooks/topic_warmth.ipynb")), notebook_topics(config.resolve("notebooks/annual_plenary.ipynb"))
+    (['帮扶与送温暖'], [])
+    """
+    try:
+        cells = json.loads(Path(notebook).read_text(encoding="utf-8")).get("cells", [])
+    except (OSError, ValueError):
+        return []
+    found = []
+    for cell in cells:
+        if cell.get("cell_type") == "code":
+            source = "".join(cell.get("source", []))
+            found += re.findall(r"""^topic\s*=\s*["']([^"']+)["']""", source, flags=re.M)
+            found += re.findall(r"""(?:show_topic_\w+|topic_\w+)\(\s*pack\s*,\s*["']([^"']+)["']""", source)
+    return sorted(set(found))
+
+
 # ---------------------------------------------------------------- the meeting's own files
 
 def version_info(folder: Path) -> dict:

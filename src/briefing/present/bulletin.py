@@ -143,13 +143,16 @@ def _period(meeting: Meeting, as_of: pd.Timestamp) -> str:
     return f"{meeting.year}年1—{as_of.month}月"
 
 
-def bulletin_body(metrics: pd.DataFrame, regions: pd.DataFrame, meeting: Meeting, names: list[str]) -> str:
-    """The 通报's HTML body (title, lead, one part per group of peers, closing) for the regions ``names``."""
+def bulletin_body(metrics: pd.DataFrame, regions: pd.DataFrame, meeting: Meeting, names: list[str],
+                  topics: list[str] | None = None) -> str:
+    """The 通报's HTML body (title, lead, one part per group of peers, closing) for the regions ``names``: the key
+    (tier-1) indicators of every theme, or for a 专题会 (``topics``) the main indicators of its themes."""
     as_of = pd.Timestamp(metrics["as_of"].iloc[0]) if len(metrics) else pd.Timestamp(meeting.year, 12, 31)
     mid_year = not (as_of.month == 12 and as_of.day == 31)
     period = _period(meeting, as_of)
     codes = [c for c in regions.index if regions.at[c, "name"] in set(names)]
-    tier1 = (metrics[metrics["tier"] == 1].drop_duplicates("indicator").sort_values(["theme_order", "order"]))
+    chosen = metrics["theme"].isin(topics) & (metrics["tier"] <= 2) if topics else metrics["tier"] == 1
+    tier1 = metrics[chosen].drop_duplicates("indicator").sort_values(["theme_order", "order"])
     groups = []   # (parent code, group, peer codes in regions.csv order)
     alone = []    # (group, name): a unit with no peer to be ranked against, said rather than dropped
     parents = [p for p in dict.fromkeys(regions.loc[codes].sort_values(["depth", "order"])["parent"]) if p]
@@ -182,7 +185,7 @@ def bulletin_body(metrics: pd.DataFrame, regions: pd.DataFrame, meeting: Meeting
                 continue
             sections.append(indicator_section(one, f"（{ORDINALS[k % 10] if k < 10 else k + 1}）{ind['name']}", mid_year))
         for code in peers:
-            mine = rows[(rows["region"] == code) & (rows["tier"] == 1) & rows["value"].notna()]
+            mine = rows[(rows["region"] == code) & rows["indicator"].isin(tier1["indicator"]) & rows["value"].notna()]
             lag = [r["name"] for _, r in mine.iterrows() if _is_lagging(r) and not bool(r.get("doubtful", False))]
             if lag:
                 lagging_units[regions.at[code, "name"]] = lag
@@ -210,7 +213,8 @@ def bulletin_body(metrics: pd.DataFrame, regions: pd.DataFrame, meeting: Meeting
     date = meeting.meeting_date or f"{as_of:%Y-%m-%d}"
     y, m, d = (int(x) for x in date.split("-"))
     return (f'<p class="secret-mark">内部资料 注意保存</p>'
-            f'<h1>关于{escape(period)}{escape(scope)}工会主要工作指标完成情况的通报</h1>'
+            f'<h1>关于{escape(period)}{escape(scope)}{escape("、".join(topics or []))}'
+            f'{"工作主要指标" if topics else "工会主要工作指标"}完成情况的通报</h1>'
             f'<p class="addressee">{escape(addressees)}：</p><p class="lead">{escape(lead)}</p>'
             f'<p class="lead">{escape(overall)}</p>' + "".join(parts)
             + "".join(f'<p class="lead">{escape(name)}是本次通报中唯一的{escape(GROUP_TITLES.get(group, group))}，'
