@@ -148,18 +148,20 @@ def peer_indicators(notebook: Path) -> list[str]:
     >>> peer_indicators(config.resolve("notebooks/annual_plenary.ipynb"))   # doctest: +SKIP
     ['new_members']
     """
+    found = []
+    for source in _code_cells(notebook):
+        for call in re.findall(r"chart_peers\((.*?)\)\s*$", source, flags=re.M | re.S):
+            found += re.findall(r"""["']([A-Za-z_][A-Za-z0-9_]*)["']""", call)
+    return sorted(set(found))
+
+
+def _code_cells(notebook: Path) -> list[str]:
+    """The source of each code cell of a notebook; [] when it cannot be read (the caller finds nothing)."""
     try:
         cells = json.loads(Path(notebook).read_text(encoding="utf-8")).get("cells", [])
     except (OSError, ValueError):
         return []
-    found = []
-    for cell in cells:
-        if cell.get("cell_type") != "code":
-            continue
-        source = "".join(cell.get("source", []))
-        for call in re.findall(r"chart_peers\((.*?)\)\s*$", source, flags=re.M | re.S):
-            found += re.findall(r"""["']([A-Za-z_][A-Za-z0-9_]*)["']""", call)
-    return sorted(set(found))
+    return ["".join(cell.get("source", [])) for cell in cells if cell.get("cell_type") == "code"]
 
 
 def notebook_topics(notebook: Path) -> list[str]:
@@ -169,16 +171,10 @@ def notebook_topics(notebook: Path) -> list[str]:
     >>> notebook_topics(config.resolve("notebooks/topic_warmth.ipynb")), notebook_topics(config.resolve("notebooks/annual_plenary.ipynb"))
     (['帮扶与送温暖'], [])
     """
-    try:
-        cells = json.loads(Path(notebook).read_text(encoding="utf-8")).get("cells", [])
-    except (OSError, ValueError):
-        return []
     found = []
-    for cell in cells:
-        if cell.get("cell_type") == "code":
-            source = "".join(cell.get("source", []))
-            found += re.findall(r"""^topic\s*=\s*["']([^"']+)["']""", source, flags=re.M)
-            found += re.findall(r"""(?:show_topic_\w+|topic_\w+)\(\s*pack\s*,\s*["']([^"']+)["']""", source)
+    for source in _code_cells(notebook):
+        found += re.findall(r"""^topic\s*=\s*["']([^"']+)["']""", source, flags=re.M)
+        found += re.findall(r"""(?:show_topic_\w+|topic_\w+)\(\s*pack\s*,\s*["']([^"']+)["']""", source)
     return sorted(set(found))
 
 
