@@ -365,7 +365,7 @@ def test_an_unknown_indicator_id_fails_its_pack_naming_the_cell_in_a_real_kernel
                                     "briefing.present.charts", "briefing.present.pack", "briefing.compute.dates",
                                     "briefing.formatting", "briefing.present.missing", "briefing.present.remaining",
                                     "briefing.export.book", "briefing.data.excel.targets", "briefing.data.excel.totals",
-                                    "briefing.data.imports", "briefing.data.excel.period", "briefing.export.versions"])
+                                    "briefing.data.imports", "briefing.data.excel.period", "briefing.export.versions", "briefing.periods"])
 def test_docstring_examples_hold(module):
     import doctest
     import importlib
@@ -501,3 +501,23 @@ def test_the_appendix_ranks_no_auxiliary_indicator():
     assert _table_cells(row, True, False)[7] == "—"
     row["tier"] = 2
     assert _table_cells(row, True, False)[7] == "3/5"
+
+
+def test_no_shortcomings_is_never_said_over_targets_that_could_not_be_judged(tmp_path):
+    from .conftest import make_dataset
+    figures = [("A1", 2026, "2026-06-30", "warmth_funds", 130), ("A2", 2026, "2026-06-30", "warmth_funds", 100)]
+    figures += [(r, 2025, "2025-06-30", "warmth_funds", v) for r, v in (("A1", 120), ("A2", 90), ("A3", 40))]
+    data = make_dataset(tmp_path / "d", figures, [("C0", 2026, "warmth_funds", 500, "absolute", "省总")])
+    pack = briefing.open_pack({"region": "甲市", "year": 2026, "as_of": "2026-06-30", "data_dir": str(data)})
+    text = text_of(show_problems(pack))
+    assert "未发现明显短板" not in text and "1项有目标的指标因部分数字未报、汇总不全，暂不评价" in text
+    from briefing.present.onepage import three_points
+    points = dict(three_points(pack))
+    assert "未发现明显短板" not in points["最大短板"] and points["成效突出"] != points.get("总体完成")
+
+
+def test_a_period_that_ends_inside_a_month_is_named_to_the_day(tmp_path):
+    from .conftest import make_dataset
+    data = make_dataset(tmp_path / "d", [("A1", 2025, "2025-07-15", "new_unions", 6), ("A1", 2024, "2024-07-15", "new_unions", 4)])
+    pack = briefing.open_pack({"region": "东区", "year": 2025, "as_of": "2025-07-15", "data_dir": str(data)})
+    assert (pack.period, pack.last_period) == ("2025年1月1日至7月15日", "2024年1月1日至7月15日")   # not 1—7月

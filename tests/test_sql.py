@@ -144,3 +144,19 @@ def test_sqlite_problems_say_what_to_do(tmp_path):
         load_dataset("nosuchscheme://")
     with pytest.raises(DataError, match=r"无法连接数据库 postgresql\+psycopg://u:\*\*\*@127\.0\.0\.1:1/x"):
         load_dataset("postgresql+psycopg://u:secret@127.0.0.1:1/x")
+
+
+def test_a_pack_from_a_database_prints_no_url(tmp_path):
+    # a PostgreSQL URL names a user and a host, an SQLite one a path of the machine: none of it goes to print
+    from briefing.present.pack import show_data_note
+    import briefing
+    url = f"sqlite:///{tmp_path / 'city.db'}"
+    csv = load_dataset("data/sample")
+    save_dataset_sql(csv, url)
+    ds = load_dataset_sql(url)
+    ds.meta.pop("source", None)
+    ds.meta["sample"] = False
+    assert ds.source_words == "统计数据库"
+    pack = briefing.open_pack({"region": "城关区", "year": 2025, "data_dir": url})
+    for text in (show_data_note(pack).markup, pack.note):
+        assert "sqlite" not in text and str(tmp_path) not in text

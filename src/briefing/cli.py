@@ -265,8 +265,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args)
     except BriefingError as exc:
+        from .errors import ValidationError
         print(f"错误：{exc}", file=sys.stderr)
-        return 2
+        return 1 if isinstance(exc, ValidationError) else 2   # errors in the data: 1, as validate says them
     except KeyboardInterrupt:
         print("已中断。已完成的简报保留；重新运行将只生成未完成的部分。", file=sys.stderr)
         return 130

@@ -43,3 +43,18 @@ def same_day_last_year(date: pd.Timestamp) -> pd.Timestamp:
         return date.replace(year=date.year - 1)
     except ValueError:
         return date.replace(year=date.year - 1, day=28)
+
+
+def period_label(year: int, as_of: pd.Timestamp) -> str:
+    """How a pack names the period its figures cover: the year, its months to a month's end, or to the day.
+
+    >>> period_label(2025, pd.Timestamp("2025-12-31")), period_label(2026, pd.Timestamp("2026-06-30"))
+    ('2025年', '2026年1—6月')
+    >>> period_label(2026, pd.Timestamp("2026-01-31")), period_label(2026, pd.Timestamp("2026-07-15"))
+    ('2026年1月', '2026年1月1日至7月15日')
+    """
+    if (as_of.month, as_of.day) == (12, 31):
+        return f"{year}年"
+    if (as_of + pd.Timedelta(days=1)).day != 1:   # not a month's end: 1—7月 would claim the whole of July
+        return f"{year}年1月1日至{as_of.month}月{as_of.day}日"
+    return f"{year}年1月" if as_of.month == 1 else f"{year}年1—{as_of.month}月"

@@ -58,6 +58,14 @@ class Dataset:
     def is_sample(self) -> bool:
         return bool(self.meta.get("sample"))
 
+    @property
+    def source_words(self) -> str:
+        """The 数据来源 a pack prints: the data set's own words, else its folder's name; never a database URL
+        (it may name a user, a host or a machine's path)."""
+        if self.is_sample:
+            return "示例数据（虚构）"
+        return self.meta.get("source") or ("统计数据库" if "://" in self.location else self.location)
+
     def file(self, key: str) -> str:
         """How messages name the table ``key`` (indicators, regions, figures, targets)."""
         return self.files.get(key, config.DATASET_FILES[key])

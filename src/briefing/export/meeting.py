@@ -80,7 +80,7 @@ def _heat_svg(batch, ds, metrics: pd.DataFrame) -> str:
     from ..present.chart_cache import chart_svg
     from ..present.charts import chart_heat
     codes = [ds.region_code(n) for n in names]
-    note = f"数据来源：{'示例数据（虚构）' if ds.is_sample else ds.meta.get('source') or ds.location}"
+    note = f"数据来源：{ds.source_words}"
     chart = chart_heat(metrics[metrics["region"].isin(codes)], ds.regions.loc[codes], note=note)
     return f'<figure class="chart heat">{chart_svg(chart.to_dict())}</figure>'
 

@@ -23,7 +23,7 @@ def write_missing_pack(meeting, ds, metrics, code: str, folder: Path, fingerprin
     from .pdf import html_to_pdf
     t0 = time.perf_counter()
     name = ds.regions.at[code, "name"]
-    source = "示例数据（虚构）" if ds.is_sample else (ds.meta.get("source") or ds.location)
+    source = ds.source_words
     html = standalone_page(missing_body(metrics, ds.regions, code, meeting, source), f"{name} · {MISSING_WORD}",
                            ds.is_sample, kind="missing-pack", mark_after="</h1>", meeting_styles=False)
     folder.mkdir(parents=True, exist_ok=True)

@@ -14,6 +14,7 @@ import pandas as pd
 
 from ..formatting import format_change, format_points, format_value
 from ..params import Meeting
+from ..periods import period_label
 from ..compute import DOUBTFUL, OPEN_STATUS, PROBLEM_STATUS, STATUS
 from .narrate import ORDINALS, scope_word
 
@@ -138,9 +139,7 @@ def indicator_section(rows: pd.DataFrame, heading: str, mid_year: bool) -> str:
 
 
 def _period(meeting: Meeting, as_of: pd.Timestamp) -> str:
-    if as_of.month == 12 and as_of.day == 31:
-        return f"{meeting.year}年"
-    return f"{meeting.year}年1—{as_of.month}月"
+    return period_label(meeting.year, as_of)
 
 
 def bulletin_body(metrics: pd.DataFrame, regions: pd.DataFrame, meeting: Meeting, names: list[str],

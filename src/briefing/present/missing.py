@@ -15,6 +15,7 @@ import pandas as pd
 
 from ..formatting import format_date, format_value
 from ..params import Meeting
+from ..periods import period_label, same_day_last_year
 
 MISSING_WORD = "数据缺失"
 
@@ -27,9 +28,7 @@ def period_names(year: int, as_of: pd.Timestamp) -> tuple[str, str]:
     >>> period_names(2026, pd.Timestamp("2026-06-30"))
     ('2026年1—6月', '2025年1—6月')
     """
-    if as_of.month == 12 and as_of.day == 31:
-        return f"{year}年", f"{year - 1}年"
-    return f"{year}年1—{as_of.month}月", f"{year - 1}年1—{as_of.month}月"
+    return period_label(year, as_of), period_label(year - 1, same_day_last_year(as_of))
 
 
 def _table(rows: list[tuple[str, ...]], head: tuple[str, ...]) -> str:
@@ -67,7 +66,7 @@ def missing_body(metrics: pd.DataFrame, regions: pd.DataFrame, code: str, meetin
     parts.append(f"<h2>二、已下达的{meeting.year}年目标和{escape(last)}数字</h2>"
                  + _table(rows, ("指标", "单位", f"{meeting.year}年目标", f"{last}数字", "下达单位")))
     parts.append(f'<div class="data-note"><ul><li>数据来源：{escape(source)}。</li>'
-                 f"<li>会议文件将本单位列为“{MISSING_WORD}”（data_missing）：本期数字报齐后，从会议文件中删去后重新生成。</li>"
+                 f"<li>会议文件将本单位列为“{MISSING_WORD}”：本期数字报齐后，从会议文件中删去后重新生成。</li>"
                  + ("<li>上级的合计不含本单位，上级的简报中已注明“汇总不全”。</li>" if regions.at[code, "parent"] else "")
                  + "</ul></div>")
     return "\n".join(parts)

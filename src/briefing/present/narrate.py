@@ -363,6 +363,19 @@ def narrate_highlights(metrics: pd.DataFrame, *, limit: int = 2) -> list[str]:
     return [f"{row['name']}{_amount(row)}，{phrase_target(row)}" for _, row in t.head(limit).iterrows()]
 
 
+def no_problems(metrics: pd.DataFrame, subject: str = "") -> str:
+    """What 存在的问题 says when ``narrate_problems`` finds none: never "no shortcomings" over targets it could not
+    judge (a total some children did not report, a figure not sent)."""
+    t = metrics[metrics["target"].notna()]
+    codes = t["flag_codes"] if "flag_codes" in t else pd.Series([()] * len(t), index=t.index)
+    unjudged = int(((t["status"] == STATUS["incomplete"]) | (t["value"].isna() & codes.map(lambda c: "missing" in c))).sum())
+    if not unjudged:
+        return f"{subject}各项主要指标均已完成或进度正常，未发现明显短板。"
+    if len(t) == unjudged:
+        return f"{subject}{unjudged}项有目标的指标因部分数字未报、汇总不全，暂不评价；数字报齐后再作分析。"
+    return f"{subject}已评价的各项主要指标均已完成或进度正常；另有{unjudged}项因部分数字未报、汇总不全，暂不评价。"
+
+
 def theme_order(metrics: pd.DataFrame) -> list[str]:
     present = set(metrics["theme"])
     return [t for t in THEMES if t in present] + sorted(present - set(THEMES))

@@ -23,9 +23,9 @@ def three_points(pack: Pack, rank_items: int = 2) -> list[tuple[str, str]]:
     """(label, sentence) for the best results, the largest shortfall and the rank (or overall completion)."""
     m = pack.region_metrics
     best = narrate.narrate_highlights(m, limit=2)
-    best_text = ("；".join(best) + "。") if best else narrate_completion(m, pack.scope)
+    best_text = ("；".join(best) + "。") if best else "本期没有超额完成年度目标的主要指标。"   # not the 总体完成 line again
     problems = narrate.narrate_problems(m, limit=1)
-    short = re.sub(r"^[一二三四五六七八九十]+是", "", problems[0]) if problems else "各项主要指标均已完成或进度正常，未发现明显短板。"
+    short = re.sub(r"^[一二三四五六七八九十]+是", "", problems[0]) if problems else narrate.no_problems(m)
     ranks = ""
     if pack.info["parent"]:
         ranks = narrate.narrate_ranks(m, pack.peer_area, pack.info["group"], limit=rank_items)

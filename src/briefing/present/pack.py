@@ -22,7 +22,7 @@ from ..errors import DataError, Finding, ParameterError
 from ..formatting import format_amount, format_change, format_date, format_percent, format_value
 from ..data import Dataset, check_dataset, is_sql_url, load_dataset, raise_on_errors
 from ..params import PackParams, make_params
-from ..periods import today
+from ..periods import period_label, same_day_last_year, today
 
 HISTORY_YEARS = 5
 __all__ = ["Html", "Pack", "open_pack", "show_cover", "show_data_note", "show_headlines", "show_narrative",
@@ -90,18 +90,17 @@ class Pack:
 
     @property
     def period(self) -> str:
-        return f"{self.params.year}年" if not self.mid_year else f"{self.params.year}年1—{self.as_of.month}月"
+        return period_label(self.params.year, self.as_of)
 
     @property
     def last_period(self) -> str:
         """The period this one is compared with: the year before, or its same period (同期)."""
-        year = self.params.year - 1
-        return f"{year}年" if not self.mid_year else f"{year}年1—{self.as_of.month}月"
+        return period_label(self.params.year - 1, same_day_last_year(self.as_of))
 
     @property
     def note(self) -> str:
         """The line under each chart: source and as-of date."""
-        src = "示例数据（虚构）" if self.dataset.is_sample else (self.dataset.meta.get("source") or self.dataset.location)
+        src = self.dataset.source_words
         return f"数据来源：{src}；数据截至{format_date(self.as_of)}"
 
     @property
@@ -276,7 +275,7 @@ def show_narrative(pack: Pack) -> Html:
 def show_problems(pack: Pack) -> Html:
     items = narrate.narrate_problems(pack.region_metrics)
     if not items:
-        return Html('<div class="narrative"><p>各项主要指标均已完成或进度正常，未发现明显短板。</p></div>')
+        return Html(f'<div class="narrative"><p>{escape(narrate.no_problems(pack.region_metrics))}</p></div>')
     return Html('<div class="narrative problems">' + "".join(f"<p>{escape(t)}</p>" for t in items) + "</div>", "存在的问题")
 
 
@@ -365,7 +364,7 @@ def show_data_note(pack: Pack) -> Html:
         "数据来源：" + ("；".join(sources) if sources else "—"),
         # the data set's fingerprint is in manifest.json: here it would change every pack when one county's
         # return is corrected, though only that county's figures (and the totals over it) changed
-        f"数据集：{ds.meta.get('name', ds.location)}（{ds.location}）",
+        f"数据集：{ds.meta.get('name', ds.location)}" + ("" if is_sql_url(ds.location) else f"（{ds.location}）"),  # no URL
         f"生成日期：{format_date(today())}",
         "计算口径：比率由分子、分母重新计算，上级比率为下级分子之和除以分母之和；比率的变化以百分点表示；"
         "上年同期为零时不计算增幅；数字按四舍五入显示；同比变动异常、疑为录入错误的数字标为“待核实”，不参加排名。",

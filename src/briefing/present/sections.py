@@ -287,7 +287,7 @@ def show_topic_problems(pack: Pack, topic: str) -> Html:
     """存在的问题 for one theme: lagging, unmet, then declining indicators, most serious first."""
     items = narrate.narrate_problems(_rows(pack, topic))
     if not items:
-        return Html(f'<div class="narrative"><p>{escape(topic)}各项主要指标均已完成或进度正常，未发现明显短板。</p></div>',
+        return Html(f'<div class="narrative"><p>{escape(narrate.no_problems(_rows(pack, topic), topic))}</p></div>',
                     "存在的问题")
     return Html('<div class="narrative problems">' + "".join(f"<p>{escape(t)}</p>" for t in items) + "</div>",
                 "存在的问题")
