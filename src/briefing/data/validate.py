@@ -162,6 +162,14 @@ def _impossible_values(ds: Dataset, keys: _Keys) -> list[Finding]:
     negative = np.flatnonzero((keys.value < 0) & (kind != "rate"))
     out += _capped(negative, make("“{name}”为负数。计数和金额不能为负，请核对原始报表。"), "error", "负数",
                    ds.file("figures"))
+    # a count (家、人、件 …, no decimals in the catalogue) with a fraction: a pack would print 30.5 as 31
+    ind = fig["indicator"].to_numpy()
+    counts = (kind != "rate") & (cat["decimals"].reindex(ind).to_numpy() == 0) \
+        & ~cat["unit"].reindex(ind).fillna("").str.contains("元").to_numpy()
+    with np.errstate(invalid="ignore"):
+        fraction = np.flatnonzero(counts & (np.abs(keys.value - np.round(keys.value)) > 1e-9))
+    out += _capped(fraction, make("“{name}”是计数，不能有小数。请核对原始报表（如 30.5 是 30 还是 305）后改正。"),
+                   "error", "计数有小数", ds.file("figures"))
     rate_bad = np.flatnonzero((kind == "rate") & ((keys.value > 100) | (keys.value < 0)))
     out += _capped(rate_bad, make("“{name}”超出 0–100%。比率不可能超过 100% 或为负，请核对分子和分母。"), "error",
                    "比率超过 100%", ds.file("figures"))
