@@ -133,3 +133,20 @@ def test_watch_reads_the_data_again_only_when_more_than_the_theme_was_saved(monk
     # first render; theme saved: no re-read; data saved: re-read; data saved half-way: error; theme saved: re-read
     assert len(prepared) == 3 and len(rendered) == 4
     assert any("错误：figures.csv 第 3 行" in s for s in said) and said[-1] == "预览已结束。"
+
+
+@pytest.mark.slow
+def test_preview_of_a_county_listed_under_data_missing_is_its_data_missing_page(tmp_path):
+    # render writes a 数据缺失 page for it; preview did not (its notebook stopped and advised adding data_missing)
+    from .conftest import make_dataset
+    data = make_dataset(tmp_path / "d", [("A1", 2025, "2025-12-31", "new_unions", 5), ("A3", 2024, "2024-12-31", "new_unions", 4)],
+                        [("A3", 2025, "new_unions", 8, "absolute", "市总")])
+    meeting = tmp_path / "m.yaml"
+    meeting.write_text(f"meeting: 测试会议\nnotebook: {ROOT / 'notebooks/annual_plenary.ipynb'}\nyear: 2025\n"
+                       f"data_dir: {data}\ndata_missing: [南县]\n", encoding="utf-8")
+    env = {**os.environ, "BRIEFING_OUTPUTS": str(tmp_path / "outputs")}
+    run = subprocess.run([sys.executable, "-m", "briefing", "preview", str(meeting), "南县", "--no-open"],
+                         cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600)
+    assert run.returncode == 0, run.stdout + run.stderr
+    html = (tmp_path / "outputs" / "_preview" / "m" / "南县" / "briefing.html").read_text(encoding="utf-8")
+    assert "数据缺失" in html and "Traceback" not in run.stderr

@@ -166,7 +166,7 @@ def _render_meeting(meeting: Meeting, pool, t0: float, *, regions, force, timeou
     check_folders(ds)
     metrics = compute_metrics(ds, meeting.year, meeting.as_of or None)
     adds = additions.prepare(meeting, ds, metrics)  # notes read and checked before anything is rendered
-    as_missing = _data_missing(meeting, ds, metrics, echo)
+    as_missing = data_missing_regions(meeting, ds, metrics, echo)
     with MeetingLock(out_dir):
         _clean_stale(out_dir)
         jobs, results = [], []
@@ -234,7 +234,7 @@ def _render_meeting(meeting: Meeting, pool, t0: float, *, regions, force, timeou
     return batch
 
 
-def _data_missing(meeting: Meeting, ds, metrics, echo) -> set[str]:
+def data_missing_regions(meeting: Meeting, ds, metrics, echo) -> set[str]:
     """The regions of the meeting file's ``data_missing`` that indeed have no figures for the period (their packs
     say 数据缺失); one listed that has figures by now is treated as any other region, and the analyst is told."""
     silent, out = set(regions_without_figures(metrics)), set()

@@ -88,23 +88,31 @@ def preview_region(meeting_file: str | Path, region: str, *, formats: list[str] 
     return preview
 
 
-def _prepare(meeting, region: str) -> tuple[str, dict]:
-    """The region's name as the data spells it and its analysts' notes, from checked data."""
+def _prepare(meeting, region: str) -> tuple[str, dict, tuple | None]:
+    """The region's name as the data spells it, its analysts' notes, and (ds, metrics, code) when the meeting file
+    lists it under data_missing and it has no figures: its preview is the 数据缺失 page, as render makes it."""
+    from ..batch import data_missing_regions
     ds = load_dataset(meeting.data_dir)
     raise_on_errors(check_dataset(ds))
     code = ds.region_code(region)
-    adds = additions.prepare(meeting, ds, compute_metrics(ds, meeting.year, meeting.as_of or None))
-    return ds.regions.at[code, "name"], adds.notes_for(code)
+    metrics = compute_metrics(ds, meeting.year, meeting.as_of or None)
+    adds = additions.prepare(meeting, ds, metrics)
+    missing = (ds, metrics, code) if code in data_missing_regions(meeting, ds, metrics, lambda _: None) else None
+    return ds.regions.at[code, "name"], adds.notes_for(code), missing
 
 
 def _render(meeting, prepared: tuple[str, dict], formats: tuple, timeout, pool, t0: float, echo) -> Preview:
     """One preview on the pool's (warm) worker."""
-    name, notes = prepared
+    name, notes, missing = prepared
     folder = config.outputs_dir() / PREVIEW_FOLDER / safe_name(meeting.slug) / safe_name(name)
     echo(f"预览：{meeting.name} · {name}（{'、'.join(formats)}）→ {config.terminal_path(folder)}")
-    pool.start(1)
-    result = pool.submit(render_one, meeting.notebook, meeting.params_for(name), str(folder), formats, "preview",
-                         timeout, True, str(config.project_root()), notes, None).result()
+    if missing:   # data_missing: the 数据缺失 page render would write, no kernel
+        from ..export.missing import write_missing_pack
+        result = write_missing_pack(dataclasses.replace(meeting, formats=formats), *missing, folder, "preview")
+    else:
+        pool.start(1)
+        result = pool.submit(render_one, meeting.notebook, meeting.params_for(name), str(folder), formats, "preview",
+                             timeout, True, str(config.project_root()), notes, None).result()
     seconds = time.perf_counter() - t0
     if result.status != "ok":
         where = f"第 {result.failed_cell} 个单元格" if result.failed_cell else "执行过程"
