@@ -122,3 +122,14 @@ def test_a_topic_meetings_bulletin_ranks_its_themes_indicators():
     assert ranked and set(m.loc[m["indicator"].isin(ranked), "theme"]) == {"帮扶与送温暖"}
     assert "全市帮扶与送温暖工作主要指标完成情况的通报" in html
     assert notebook_topics(resolve("notebooks/annual_plenary.ipynb")) == []
+
+
+def test_a_group_with_fewer_than_two_units_reporting_says_so_instead_of_an_empty_ranking(tmp_path):
+    # 西县 and 南县 sent nothing this year (data_missing): the 县(市)区 part must not stand empty under its heading
+    figures = [("A1", 2025, "2025-12-31", "new_unions", 8), ("A1", 2024, "2024-12-31", "new_unions", 7),
+               ("A2", 2024, "2024-12-31", "new_unions", 5), ("A3", 2024, "2024-12-31", "new_unions", 4)]
+    ds = load_dataset(make_dataset(tmp_path / "d", figures))
+    m = compute_metrics(ds, 2025)
+    html = unescape(bulletin_body(m, ds.regions, load_meeting("params/sample-annual-2025.yaml"), list(ds.regions["name"])))
+    assert "（共3个单位，西县、南县本期未报）" in html and "本组报了本期数字的单位不足两个，不作排名。" in html
+    assert "<table" not in html

@@ -191,9 +191,15 @@ def bulletin_body(metrics: pd.DataFrame, regions: pd.DataFrame, meeting: Meeting
             elif mine["target"].notna().any():
                 clean_units.append(regions.at[code, "name"])
         number = ORDINALS[n] if n < 10 else str(n + 1)
-        all_peers = int(rows["peers"].max()) if rows["peers"].notna().any() else len(peers)
-        count = f"共{all_peers}个单位" + (f"，列出本次会议的{len(peers)}个" if all_peers > len(peers) else "")
-        parts.append(f'<section class="group"><h2>{number}、{escape(title)}（{count}）</h2>'
+        size = rows["peer_group_size"].max() if "peer_group_size" in rows and rows["peer_group_size"].notna().any() \
+            else rows["peers"].max()
+        all_peers = int(size) if pd.notna(size) else len(peers)
+        silent = [regions.at[c, "name"] for c in peers if rows.loc[rows["region"] == c, "value"].isna().all()]
+        count = f"共{all_peers}个单位" + (f"，列出本次会议的{len(peers)}个" if all_peers > len(peers) else "") \
+            + (f"，{'、'.join(silent)}本期未报" if silent else "")
+        if not sections:   # fewer than two units with figures: a heading over nothing would claim a ranking
+            sections = ["<p>本组报了本期数字的单位不足两个，不作排名。</p>"]
+        parts.append(f'<section class="group"><h2>{number}、{escape(title)}（{escape(count)}）</h2>'
                      + "".join(sections) + "</section>")
     lead = (f"为全面掌握{period}各单位重点工作进展情况，推动年度目标任务落实，"
             f"{top_name or '本级工会'}对{len(tier1)}项主要工作指标的完成情况进行了统计排名。现将有关情况通报如下。")
