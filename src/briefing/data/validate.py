@@ -19,6 +19,8 @@ data set of ~1.9 M figures is checked in about a second. Loops run over findings
 
 from __future__ import annotations
 
+import dataclasses
+
 from collections.abc import Callable, Iterable
 
 import numpy as np
@@ -168,8 +170,9 @@ def _impossible_values(ds: Dataset, keys: _Keys) -> list[Finding]:
         & ~cat["unit"].reindex(ind).fillna("").str.contains("元").to_numpy()
     with np.errstate(invalid="ignore"):
         fraction = np.flatnonzero(counts & (np.abs(keys.value - np.round(keys.value)) > 1e-9))
-    out += _capped(fraction, make("“{name}”是计数，不能有小数。请核对原始报表（如 30.5 是 30 还是 305）后改正。"),
-                   "error", "计数有小数", ds.file("figures"))
+    out += [dataclasses.replace(f, level="warning") for f in _capped(
+        fraction, make("“{name}”是计数，却有小数，简报中按四舍五入显示为整数。请核对原始报表（如 30.5 是 30 还是 305）。"),
+        "warning", "计数有小数", ds.file("figures"))]
     rate_bad = np.flatnonzero((kind == "rate") & ((keys.value > 100) | (keys.value < 0)))
     out += _capped(rate_bad, make("“{name}”超出 0–100%。比率不可能超过 100% 或为负，请核对分子和分母。"), "error",
                    "比率超过 100%", ds.file("figures"))
