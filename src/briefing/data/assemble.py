@@ -189,8 +189,9 @@ def _figures(raw: pd.DataFrame, regions: pd.DataFrame, catalog: pd.DataFrame, fi
     else:
         cats = pd.Series(as_of_text.cat.categories.astype(str))
         # 2025-06-30, and what Excel writes for it on a Chinese Windows (2025/6/30, 2025年6月30日): one date each
-        dated = cats.str.replace(r"^(\d{4})[/.年](\d{1,2})[/.月](\d{1,2})日?$", lambda m: f"{m[1]}-{int(m[2]):02d}-{int(m[3]):02d}",
-                                 regex=True)
+        # (2025-6-30, a hand edit, too)
+        dated = cats.str.replace(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$",
+                                 lambda m: f"{m[1]}-{int(m[2]):02d}-{int(m[3]):02d}", regex=True)
         parsed = pd.to_datetime(dated.where(dated.str.fullmatch(r"\d{4}-\d{2}-\d{2}")), format="%Y-%m-%d", errors="coerce")
         codes = as_of_text.cat.codes.to_numpy()
         as_of = pd.Series(parsed.to_numpy()[codes], index=raw.index)
@@ -201,9 +202,16 @@ def _figures(raw: pd.DataFrame, regions: pd.DataFrame, catalog: pd.DataFrame, fi
         year_end = {y: pd.Timestamp(year=int(y), month=12, day=31) for y in np.unique(year[fill])}
         as_of = as_of.where(~fill, pd.Series(year, index=raw.index).map(year_end))
     bad_date = as_of.isna().to_numpy() & ok_year & ~blank
-    collect.rows(raw.index[bad_date], lambda line: Finding(
-        "error", "截止日期不是 YYYY-MM-DD 格式的日期（如 2025-06-30）。全年数据可留空。",
-        file=file, row=int(line), column="as_of", value=raw_text(raw["as_of"], line)), "截止日期格式", file)
+
+    def date_finding(line):
+        text = raw_text(raw["as_of"], line)
+        shaped = re.fullmatch(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?", text.strip())
+        month = int(shaped[2]) if shaped else 0
+        why = ("截止日期不是 YYYY-MM-DD 格式的日期（如 2025-06-30）。全年数据可留空。" if not shaped else
+               f"{'没有' + str(month) + '月' if not 1 <= month <= 12 else f'{month}月没有{int(shaped[3])}日'}，"
+               f"这个日期不存在。请核对截止日期（如 {shaped[1]}-06-30）。")
+        return Finding("error", why, file=file, row=int(line), column="as_of", value=text)
+    collect.rows(raw.index[bad_date], date_finding, "截止日期格式", file)
     outside = as_of.notna().to_numpy() & ok_year & (as_of.dt.year.to_numpy(dtype=float, na_value=np.nan) != year)
     collect.rows(raw.index[outside], lambda line: Finding(
         "error", f"截止日期不在 {raw_text(raw['year'], line)} 年内。年中数据的截止日期应在当年（如 "
