@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..compute import OPEN_STATUS, STATUS
-from .narrate import REACHED, _mid_year, credible
+from .narrate import REACHED, _mid_year, credible, unreported
 
 
 def _counts(t: pd.DataFrame) -> dict:
@@ -29,13 +29,12 @@ def narrate_completion(metrics: pd.DataFrame, scope: str) -> str:
     """"对照年度目标，全市12项量化指标中，已完成8项（其中超额完成6项），未完成4项。" (at year end);
     before year end, by the states of ``STATUS``: reached, on pace, behind, and due at year end. A target whose
     figure the region did not report is counted and named, never left out of the count in silence."""
-    codes = metrics["flag_codes"] if "flag_codes" in metrics else pd.Series([()] * len(metrics), index=metrics.index)
-    unreported = metrics[metrics["target"].notna() & metrics["value"].isna() & codes.map(lambda c: "missing" in c)]
-    if unreported.empty:
+    gone = metrics[metrics["target"].notna() & unreported(metrics)]
+    if gone.empty:
         return _completion(metrics, scope, whole=True)
-    names = "、".join(unreported["name"].head(3)) + ("等" if len(unreported) > 3 else "")
-    told = _completion(metrics.drop(index=unreported.index), scope, whole=False)
-    return told + f"{'另有' if told else f'{scope}'}{len(unreported)}项（{names}）本期未报数字，暂不评价完成情况。"
+    names = "、".join(gone["name"].head(3)) + ("等" if len(gone) > 3 else "")
+    told = _completion(metrics.drop(index=gone.index), scope, whole=False)
+    return told + f"{'另有' if told else f'{scope}'}{len(gone)}项（{names}）本期未报数字，暂不评价完成情况。"
 
 
 def _completion(metrics: pd.DataFrame, scope: str, whole: bool) -> str:

@@ -40,6 +40,14 @@ def scope_word(level: str, group: str = "", name: str = "") -> str:
     return area_word(level, name, group) or name or "本地区"
 
 
+def unreported(metrics: pd.DataFrame) -> pd.Series:
+    """Rows whose figure was not sent though a target, last year or the peers say it should have been (compute's
+    ``missing`` flag): said where the figure would be, never left out in silence."""
+    if "flag_codes" not in metrics:
+        return pd.Series(False, index=metrics.index)
+    return metrics["value"].isna() & metrics["flag_codes"].map(lambda codes: "missing" in codes)
+
+
 def credible(metrics: pd.DataFrame) -> pd.DataFrame:
     """The rows whose figure is not a likely typo (``doubtful``): the only ones sentences may praise or rank."""
     if "doubtful" not in metrics:
@@ -247,8 +255,7 @@ def narrate_theme(metrics: pd.DataFrame, theme: str, scope: str, *, same_period:
     '全市新建基层工会1038家、新发展会员42811人，分别完成年度目标的102.0%和106.1%，均完成全年目标。…'
     """
     rows = _told_rows(metrics, theme)
-    gone = metrics[(metrics["theme"] == theme) & (metrics["tier"] == 1) & metrics["value"].isna()
-                   & metrics["flag_codes"].map(lambda c: "missing" in c)] if "flag_codes" in metrics else metrics[:0]
+    gone = metrics[(metrics["theme"] == theme) & (metrics["tier"] == 1) & unreported(metrics)]
     if rows.empty and gone.empty:
         return ""
     targeted = rows[(rows["target_type"] == "absolute") & rows["completion"].notna()]
@@ -367,8 +374,7 @@ def no_problems(metrics: pd.DataFrame, subject: str = "") -> str:
     """What 存在的问题 says when ``narrate_problems`` finds none: never "no shortcomings" over targets it could not
     judge (a total some children did not report, a figure not sent)."""
     t = metrics[metrics["target"].notna()]
-    codes = t["flag_codes"] if "flag_codes" in t else pd.Series([()] * len(t), index=t.index)
-    unjudged = int(((t["status"] == STATUS["incomplete"]) | (t["value"].isna() & codes.map(lambda c: "missing" in c))).sum())
+    unjudged = int(((t["status"] == STATUS["incomplete"]) | unreported(t)).sum())
     if not unjudged:
         return f"{subject}各项主要指标均已完成或进度正常，未发现明显短板。"
     if len(t) == unjudged:

@@ -127,7 +127,7 @@ class Pack:
     def unreported(self) -> list[str]:
         """Key indicators not reported though a target, last year or the peers have one: said where they would be."""
         m = self.region_metrics
-        return m[(m["tier"] == 1) & m["value"].isna() & m["flag_codes"].map(lambda c: "missing" in c)]["indicator"].tolist()
+        return m[(m["tier"] == 1) & narrate.unreported(m)]["indicator"].tolist()
 
 
 def _mtime_key(data_dir: str) -> tuple:
@@ -301,7 +301,7 @@ def _table_cells(r: pd.Series, ranked: bool, mid_year: bool) -> list[str]:
     else:
         target = "—"
     done = _done_cell(r)
-    rank = (f"{int(r['rank'])}{'（并列）' if r.get('tied') is True or r.get('tied') == True else ''}/"  # noqa: E712
+    rank = (f"{int(r['rank'])}{'（并列）' if r.get('tied') == True else ''}/"  # noqa: E712
             f"{int(r['peers'])}" if pd.notna(r["rank"]) and r["peers"] >= 2 and r.get("tier", 1) < 3   # 辅助: no rank
             else "—") if ranked else None
     if _doubtful(r) and pd.notna(r["value"]):
