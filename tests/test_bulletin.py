@@ -133,3 +133,12 @@ def test_a_group_with_fewer_than_two_units_reporting_says_so_instead_of_an_empty
     html = unescape(bulletin_body(m, ds.regions, load_meeting("params/sample-annual-2025.yaml"), list(ds.regions["name"])))
     assert "（共3个单位，西县、南县本期未报）" in html and "本组报了本期数字的单位不足两个，不作排名。" in html
     assert "<table" not in html
+
+
+def test_a_topic_bulletin_on_another_region_tree_ranks_only_its_theme(tiny):
+    ds = load_dataset(tiny)
+    m = compute_metrics(ds, 2025)
+    html = unescape(bulletin_body(m, ds.regions, load_meeting("params/sample-topic-warmth-2025.yaml"),
+                                  list(ds.regions["name"]), ["帮扶与送温暖"]))
+    ranked = {r["indicator"] for r in rows_of(html)}
+    assert ranked == {"warmth_funds"} and "关于2025年全市帮扶与送温暖工作主要指标完成情况的通报" in html

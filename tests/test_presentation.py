@@ -105,3 +105,10 @@ def test_a_unit_alone_in_its_group_gets_no_one_bar_chart_and_no_rank_of_one(tmp_
     assert "新建基层工会：本期没有同级单位的数字" in chart.markup
     row = m[(m["region"] == "A1") & (m["indicator"] == "new_unions")].iloc[0]
     assert row["peers"] == 1 and _table_cells(row, True, False)[7] == "—"
+
+
+def test_a_top_regions_comparison_chart_on_another_tree_names_its_childrens_group(tiny):
+    ds = briefing.load_dataset(tiny)
+    m = briefing.compute_metrics(ds, 2025)
+    title = charts.chart_peers(m, "C0", "new_unions", ds.regions).to_dict()["title"]
+    assert (title["text"] if isinstance(title, dict) else title) == "新建基层工会：各县(市)区比较"
